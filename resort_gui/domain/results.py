@@ -1,0 +1,153 @@
+"""Result dataclasses of the statistics engine.
+
+Arrays are numpy; field names follow R's ``survival`` package. A value that is not estimable
+or "not reached" is NaN, with a flag or a ``note`` saying why, never a made-up number.
+``to_frame()`` returns a pandas DataFrame (imported lazily) with the same columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+
+class _Frameable:
+    """Mixin: ``to_frame`` over the array fields (scalars are broadcast)."""
+
+    def to_frame(self) -> Any:
+        import pandas as pd
+
+        data = {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
+        return pd.DataFrame({k: v for k, v in data.items() if isinstance(v, np.ndarray)})
+
+
+@dataclass(frozen=True)
+class KaplanMeier(_Frameable):
+    """Kaplan-Meier estimate at every distinct time (event or censoring), as
+    ``summary(survfit(Surv(time, event) ~ 1, conf.type=...), censored=TRUE)``.
+
+    ``std_err`` is Greenwood's standard error on the survival scale. Confidence limits are
+    NaN where R gives NA (e.g. after S reaches 0 for log and log-log transforms).
+    """
+
+    time: FloatArray
+    n_risk: IntArray
+    n_event: IntArray
+    n_censor: IntArray
+    survival: FloatArray
+    std_err: FloatArray
+    ci_lower: FloatArray
+    ci_upper: FloatArray
+    conf_type: str
+    conf_level: float
+    n: int
+
+
+@dataclass(frozen=True)
+class Quantiles(_Frameable):
+    """Survival-time quantiles (``prob`` 0.5 is the median) with CI by R's rule,
+    ``quantile(survfit(...), probs, conf.int=TRUE)``. NaN time = not reached (``reached``
+    False); NaN limit = not estimable."""
+
+    prob: FloatArray
+    time: FloatArray
+    ci_lower: FloatArray
+    ci_upper: FloatArray
+    reached: BoolArray
+
+
+@dataclass(frozen=True)
+class Landmarks(_Frameable):
+    """Survival at fixed times, as ``summary(survfit(...), times=..., extend=TRUE)``."""
+
+    time: FloatArray
+    n_risk: IntArray
+    survival: FloatArray
+    std_err: FloatArray
+    ci_lower: FloatArray
+    ci_upper: FloatArray
+
+
+@dataclass(frozen=True)
+class RiskTable(_Frameable):
+    """Number at risk at each time (still under observation at t, i.e. time >= t), and the
+    cumulative events and censorings up to and including t: the table under a KM plot."""
+
+    time: FloatArray
+    n_risk: IntArray
+    n_event_cum: IntArray
+    n_censor_cum: IntArray
+
+
+@dataclass(frozen=True)
+class RestrictedMean:
+    """Restricted mean survival time up to ``tau`` and its SE,
+    ``summary(survfit(...), rmean=tau)$table[, c("rmean", "se(rmean)")]``."""
+
+    tau: float
+    rmst: float
+    se: float
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Median follow-up by reverse Kaplan-Meier (censoring as the event) with CI,
+    ``quantile(survfit(Surv(time, 1 - event) ~ 1), 0.5, conf.int=TRUE)``."""
+
+    median: float
+    ci_lower: float
+    ci_upper: float
+    reached: bool
+
+
+@dataclass(frozen=True)
+class GroupTest:
+    """A k-group comparison of survival: chi-square on ``df`` degrees of freedom.
+
+    ``observed``/``expected`` are per group (weighted for weighted tests), in group-code order.
+    ``chisq``/``p_value`` are NaN when the test is not possible; ``note`` says why.
+    """
+
+    name: str
+    chisq: float
+    df: int
+    p_value: float
+    observed: FloatArray
+    expected: FloatArray
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CoxModel:
+    """Cox proportional-hazards fit, as ``coxph(Surv(time, event) ~ X [+ strata(s)], ties=)``.
+
+    Per-term arrays follow the columns of the design matrix. ``loglik`` is (initial, final).
+    Wald p per term from z = coef/se; ``lr_chisq``/``score_chisq`` are the global tests on
+    ``df`` degrees of freedom. NaN everywhere with a ``note`` when the model cannot be fitted
+    (no events, a coefficient that diverges because every event is in one group, ...).
+    """
+
+    terms: tuple[str, ...]
+    coef: FloatArray
+    se: FloatArray
+    hr: FloatArray
+    ci_lower: FloatArray
+    ci_upper: FloatArray
+    wald_p: FloatArray
+    loglik: tuple[float, float]
+    lr_chisq: float
+    score_chisq: float
+    df: int
+    n: int
+    events: int
+    ties: str
+    stratified: bool
+    converged: bool
+    note: str = ""

@@ -1,0 +1,137 @@
+"""The analysis spec: everything the user chose, as plain JSON-friendly data.
+
+A spec plus the input table determines every number the program reports. Changes go through
+``dataclasses.replace``; ``to_json``/``from_json`` round-trip it with a ``schema_version``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+SCHEMA_VERSION = 1
+CONF_TYPES = ("log-log", "log", "plain")
+TIES = ("efron", "breslow")
+TIME_UNITS = {"days": 1.0, "weeks": 7.0, "months": 30.4375, "years": 365.25}  # in days
+
+
+@dataclass(frozen=True)
+class EventSource:
+    """One event flag of an endpoint: ``column`` holds it, ``values`` are the cell values that
+    mean "the event happened" (empty: guess 0/1 -> 1, yes/no -> yes), ``date`` is the column
+    with its date (event endpoints built from dates only)."""
+
+    column: str
+    values: tuple[str, ...] = ()
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A time-to-event endpoint such as RFS or OS.
+
+    Either ``time`` names a column of durations (in ``time_unit``), or ``start`` names the
+    date the clock starts (randomisation) and each event source carries its own date; a
+    composite endpoint (RFS = recurrence or death) lists several sources and the earliest
+    event that happened counts. ``last_contact`` is the censoring date when none happened
+    (with one source, its date column serves for both).
+    """
+
+    name: str = "Survival"
+    time: str | None = None
+    events: tuple[EventSource, ...] = ()
+    start: str | None = None
+    last_contact: str | None = None
+
+    @property
+    def from_dates(self) -> bool:
+        return self.time is None
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A row excluded by hand; ``row`` is the spreadsheet's own row number."""
+
+    row: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class AnalysisSpec:
+    """What to analyse and how. ``source`` is a file path or ``"demo"``."""
+
+    source: str = ""
+    sheet: str | None = None
+    patient_id: str | None = None
+    endpoint: Endpoint = field(default_factory=Endpoint)
+    group: str | None = None
+    reference: str | None = None
+    strata: tuple[str, ...] = ()
+    conf_type: str = "log-log"
+    conf_level: float = 0.95
+    landmarks: tuple[float, ...] = ()
+    tau: float | None = None
+    ties: str = "efron"
+    time_unit: str = "months"
+    exclusions: tuple[Exclusion, ...] = ()
+
+    def validate(self) -> list[str]:
+        """Plain-language problems with the settings themselves (not with the data)."""
+        problems = []
+        if self.conf_type not in CONF_TYPES:
+            problems.append(f"Confidence-interval type must be one of {', '.join(CONF_TYPES)}, "
+                            f"not {self.conf_type!r}.")
+        if not 0.5 <= self.conf_level < 1:
+            problems.append(f"Confidence level must be between 0.5 and 1 (e.g. 0.95), "
+                            f"not {self.conf_level}.")
+        if self.ties not in TIES:
+            problems.append(f"Ties method must be one of {', '.join(TIES)}, not {self.ties!r}.")
+        if self.time_unit not in TIME_UNITS:
+            problems.append(f"Time unit must be one of {', '.join(TIME_UNITS)}, "
+                            f"not {self.time_unit!r}.")
+        if any(t < 0 for t in self.landmarks):
+            problems.append("Landmark times must not be negative.")
+        if self.tau is not None and self.tau <= 0:
+            problems.append("The RMST horizon (tau) must be positive.")
+        if self.endpoint.time is None and self.endpoint.start is None:
+            problems.append("Choose a time column, or a start-date column with event dates.")
+        if not self.endpoint.events:
+            problems.append("Choose the event column.")
+        if (self.endpoint.from_dates and len(self.endpoint.events) > 1
+                and self.endpoint.last_contact is None):
+            problems.append("A composite endpoint needs the date of last contact.")
+        if self.endpoint.from_dates and any(e.date is None for e in self.endpoint.events):
+            problems.append("With a start date, every event column needs its date column.")
+        return problems
+
+    def to_json(self) -> str:
+        return json.dumps({"schema_version": SCHEMA_VERSION, **asdict(self)}, indent=2)
+
+    @classmethod
+    def from_json(cls, text: str) -> AnalysisSpec:
+        return spec_from_dict(json.loads(text))
+
+
+def spec_from_dict(data: dict[str, Any]) -> AnalysisSpec:
+    """Rebuild a spec from ``to_json`` output; unknown keys are an error, not ignored."""
+    data = dict(data)
+    version = data.pop("schema_version", SCHEMA_VERSION)
+    if version != SCHEMA_VERSION:
+        raise ValueError(f"analysis file schema_version {version} is not supported "
+                         f"(this program reads version {SCHEMA_VERSION})")
+    endpoint = dict(data.pop("endpoint", {}))
+    endpoint["events"] = tuple(
+        EventSource(column=e["column"], values=tuple(str(v) for v in e.get("values", ())),
+                    date=e.get("date"))
+        for e in endpoint.get("events", ())
+    )
+    data["endpoint"] = Endpoint(**endpoint)
+    data["strata"] = tuple(data.get("strata", ()))
+    data["landmarks"] = tuple(float(t) for t in data.get("landmarks", ()))
+    data["exclusions"] = tuple(Exclusion(**e) for e in data.get("exclusions", ()))
+    return AnalysisSpec(**data)
+
+
+__all__ = ["AnalysisSpec", "Endpoint", "EventSource", "Exclusion", "replace", "spec_from_dict",
+           "SCHEMA_VERSION", "CONF_TYPES", "TIES", "TIME_UNITS"]
