@@ -151,3 +151,59 @@ class CoxModel:
     stratified: bool
     converged: bool
     note: str = ""
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    """Everything estimated within one group (or all patients pooled)."""
+
+    label: str
+    n: int
+    events: int
+    censored: int
+    km: KaplanMeier
+    quantiles: Quantiles
+    landmarks: Landmarks
+    rmst: RestrictedMean
+    at_risk: RiskTable
+
+    @property
+    def median(self) -> tuple[float, float, float, bool]:
+        """(median, ci_lower, ci_upper, reached)."""
+        i = int(np.flatnonzero(self.quantiles.prob == 0.5)[0])
+        q = self.quantiles
+        return float(q.time[i]), float(q.ci_lower[i]), float(q.ci_upper[i]), bool(q.reached[i])
+
+
+@dataclass(frozen=True)
+class HazardRatio:
+    """One group against the reference, from the model named in ``model``."""
+
+    group: str
+    reference: str
+    hr: float
+    ci_lower: float
+    ci_upper: float
+    p_value: float
+    model: str
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """The one result of ``run_analysis``: what the window shows and what is exported."""
+
+    spec: Any  # AnalysisSpec (typed loosely to keep this module free of import cycles)
+    cohort: Any  # Cohort
+    groups: tuple[GroupResult, ...]
+    overall: GroupResult
+    tests: tuple[GroupTest, ...]
+    cox: CoxModel | None
+    cox_stratified: CoxModel | None
+    hazard_ratios: tuple[HazardRatio, ...]
+    followup: FollowUp
+    tau: float
+    ticks: FloatArray
+    issues: tuple[Any, ...]  # Issue
+
+    def test(self, name: str) -> GroupTest | None:
+        return next((t for t in self.tests if t.name == name), None)

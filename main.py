@@ -1,0 +1,8 @@
+"""Entry point for ``python main.py`` and the frozen executable: same as ``resort-gui``."""
+
+import sys
+
+from resort_gui.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""The one entry point from a spec and a cohort to every number the program reports.
+
+The window and ``resort-gui analyze`` both call ``run_analysis``; neither computes statistics
+itself. Degenerate data gives NaN with an ``Issue`` saying why, never an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from resort_gui.domain.cohort import Cohort
+from resort_gui.domain.errors import Issue
+from resort_gui.domain.results import (
+    AnalysisResult,
+    CoxModel,
+    GroupResult,
+    GroupTest,
+    HazardRatio,
+)
+from resort_gui.domain.spec import AnalysisSpec
+from resort_gui.figure import time_axis_ticks
+from resort_gui.io.cohort import ALL_PATIENTS
+from resort_gui.stats.compare import survdiff
+from resort_gui.stats.cox import cox_ph, group_design
+from resort_gui.stats.km import (
+    kaplan_meier,
+    median_followup,
+    restricted_mean,
+    risk_table,
+    survival_at,
+    survival_quantiles,
+)
+
+QUANTILE_PROBS = (0.25, 0.5, 0.75)
+
+
+def run_analysis(cohort: Cohort, spec: AnalysisSpec,
+                 issues: list[Issue] | tuple[Issue, ...] = ()) -> AnalysisResult:
+    """Kaplan-Meier per group and pooled, quantiles, landmarks, RMST, follow-up, the log-rank
+    family and Cox hazard ratios for ``cohort`` under the settings of ``spec``."""
+    notes = list(issues)
+    tau = spec.tau if spec.tau is not None else default_tau(cohort)
+    ticks = time_axis_ticks(float(cohort.time.max(initial=0.0)), cohort.time_unit)
+    masks = [cohort.group == code for code in range(len(cohort.group_labels))]
+    groups = tuple(_group_result(label, cohort.time[m], cohort.event[m], spec, tau, ticks)
+                   for label, m in zip(cohort.group_labels, masks, strict=True))
+    overall = groups[0] if len(groups) == 1 else _group_result(
+        ALL_PATIENTS, cohort.time, cohort.event, spec, tau, ticks)
+    notes += _median_notes(groups)
+    tests, cox, cox_strat = (), None, None
+    if len(groups) >= 2:
+        tests = _tests(cohort)
+        cox = _cox(cohort, spec, stratified=False)
+        cox_strat = _cox(cohort, spec, stratified=True) if cohort.strata is not None else None
+        notes += [Issue(f"{t.name}_not_computed", f"{t.name}: {t.note}")
+                  for t in tests if t.note]
+        notes += [Issue("cox_not_computed", f"Cox model: {m.note}")
+                  for m in (cox, cox_strat) if m is not None and m.note]
+    else:
+        notes.append(Issue("one_group", "Only one group: no comparison between groups."))
+    followup = median_followup(cohort.time, cohort.event, conf_type=spec.conf_type,
+                               conf_level=spec.conf_level)
+    return AnalysisResult(
+        spec=spec, cohort=cohort, groups=groups, overall=overall, tests=tests, cox=cox,
+        cox_stratified=cox_strat,
+        hazard_ratios=_hazard_ratios(cohort, cox, "cox") + _hazard_ratios(cohort, cox_strat,
+                                                                          "cox_stratified"),
+        followup=followup, tau=tau, ticks=ticks, issues=tuple(notes),
+    )
+
+
+def default_tau(cohort: Cohort) -> float:
+    """The smallest of the groups' largest follow-up times (where every curve is defined)."""
+    largest = [cohort.time[cohort.group == g].max() for g in range(len(cohort.group_labels))
+               if np.any(cohort.group == g)]
+    return float(min(largest))
+
+
+def _group_result(label: str, time: np.ndarray, event: np.ndarray, spec: AnalysisSpec,
+                  tau: float, ticks: np.ndarray) -> GroupResult:
+    km = kaplan_meier(time, event, conf_type=spec.conf_type, conf_level=spec.conf_level)
+    return GroupResult(
+        label=label, n=int(time.size), events=int(event.sum()),
+        censored=int(time.size - event.sum()), km=km,
+        quantiles=survival_quantiles(km, QUANTILE_PROBS),
+        landmarks=survival_at(km, np.asarray(spec.landmarks, dtype=np.float64)),
+        rmst=restricted_mean(km, tau),
+        at_risk=risk_table(time, event, ticks),
+    )
+
+
+def _median_notes(groups: tuple[GroupResult, ...]) -> list[Issue]:
+    return [Issue("median_not_reached",
+                  f"{g.label}: the median was not reached (more than half of the patients "
+                  "had no event by the end of follow-up).", "info")
+            for g in groups if not g.median[3]]
+
+
+def _tests(cohort: Cohort) -> tuple[GroupTest, ...]:
+    logrank = survdiff(cohort.time, cohort.event, cohort.group, rho=0.0)
+    peto = survdiff(cohort.time, cohort.event, cohort.group, rho=1.0)
+    tests = [_renamed(logrank, "logrank"), _renamed(peto, "fleming_harrington_1_0")]
+    if cohort.strata is not None:
+        stratified = survdiff(cohort.time, cohort.event, cohort.group, strata=cohort.strata)
+        tests.append(_renamed(stratified, "logrank_stratified"))
+    return tuple(tests)
+
+
+def _renamed(test: GroupTest, name: str) -> GroupTest:
+    return replace(test, name=name)
+
+
+def _cox(cohort: Cohort, spec: AnalysisSpec, *, stratified: bool) -> CoxModel:
+    k = len(cohort.group_labels)
+    return cox_ph(cohort.time, cohort.event, group_design(cohort.group, k),
+                  strata=cohort.strata if stratified else None, ties=spec.ties,
+                  terms=cohort.group_labels[1:])
+
+
+def _hazard_ratios(cohort: Cohort, cox: CoxModel | None, model: str) -> tuple[HazardRatio, ...]:
+    if cox is None:
+        return ()
+    reference = cohort.group_labels[0]
+    return tuple(
+        HazardRatio(group=term, reference=reference, hr=float(cox.hr[i]),
+                    ci_lower=float(cox.ci_lower[i]), ci_upper=float(cox.ci_upper[i]),
+                    p_value=float(cox.wald_p[i]), model=model)
+        for i, term in enumerate(cox.terms)
+    )
+

@@ -1,0 +1,181 @@
+"""Command line: ``resort-gui [FILE|--demo]`` opens the window, ``resort-gui analyze`` runs
+the same analysis headless and writes the contract's files.
+
+Exit codes: 0 success (warnings on stderr), 2 bad input or usage (one ``error:`` line per
+problem), 1 internal fault (traceback written to a log file, never to the terminal).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from pathlib import Path
+
+from resort_gui import __version__
+from resort_gui.domain.errors import InputError
+from resort_gui.domain.spec import CONF_TYPES, TIES, TIME_UNITS, AnalysisSpec, Endpoint, \
+    EventSource, spec_from_dict
+
+FIGURE_FORMATS = ("png", "svg", "pdf")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        if argv[:1] == ["analyze"]:
+            return analyze(argv[1:])
+        from resort_gui.ui.app import run_window  # Qt only when a window is wanted
+
+        return run_window(argv)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # noqa: BLE001 - the last line of defence: log, never a traceback
+        log = write_crash_log(traceback.format_exc())
+        print(f"internal error: something went wrong inside resort-gui. Details were written "
+              f"to {log}; please send that file to the developers.", file=sys.stderr)
+        return 1
+
+
+def log_dir() -> Path:
+    import os
+
+    base = os.environ.get("LOCALAPPDATA") or os.environ.get("XDG_CACHE_HOME") \
+        or Path.home() / ".cache"
+    return Path(base) / "resort-gui"
+
+
+def write_crash_log(text: str) -> Path:
+    from datetime import datetime
+
+    path = log_dir() / "resort-gui.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"--- {datetime.now().isoformat()} resort-gui {__version__}\n{text}\n")
+    return path
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage problems as InputError (exit 2, one ``error:`` line)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise InputError("usage", f"{message} (see 'resort-gui analyze --help')")
+
+
+def analyze_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="resort-gui analyze",
+                description="Run the survival analysis headless and write its tables.")
+    p.add_argument("file", nargs="?", help="CSV or XLSX file, header in the first row")
+    p.add_argument("--demo", action="store_true", help="use the built-in synthetic demo trial")
+    p.add_argument("--spec", help="re-run an analysis.json written by an earlier run")
+    p.add_argument("--time", help="column of follow-up times")
+    p.add_argument("--event", help="column of event status")
+    p.add_argument("--event-value", action="append", default=[], metavar="V",
+                   help="value meaning the event happened (repeatable)")
+    p.add_argument("--group", help="column of the arms/groups to compare")
+    p.add_argument("--reference", help="reference group (default: first in natural order)")
+    p.add_argument("--strata", action="append", default=[], metavar="COL",
+                   help="stratification column (repeatable)")
+    p.add_argument("--patient-id", help="column of patient identifiers")
+    p.add_argument("--conf-type", choices=CONF_TYPES, default="log-log")
+    p.add_argument("--conf-level", type=float, default=0.95)
+    p.add_argument("--landmarks", default=None, help="times, e.g. 12,24,36")
+    p.add_argument("--tau", type=float, help="RMST horizon (default: smallest group maximum)")
+    p.add_argument("--ties", choices=TIES, default="efron")
+    p.add_argument("--time-unit", choices=tuple(TIME_UNITS), default="months")
+    p.add_argument("--sheet", help="worksheet name (default: the first)")
+    p.add_argument("--formats", default="png,svg,pdf", help="figure formats, or 'none'")
+    p.add_argument("--out", default="resort-results", help="output folder")
+    return p
+
+
+def analyze(argv: list[str]) -> int:
+    from resort_gui.pipeline import analyze_file, write_outputs
+
+    args = analyze_parser().parse_args(argv)
+    spec, expected_sha256 = spec_from_args(args)
+    problems = spec.validate()
+    if problems:
+        raise InputError("invalid_settings", *problems)
+    formats = parse_formats(args.formats)
+    run = analyze_file(spec, expected_sha256)
+    for issue in run.result.issues:
+        print(f"warning: {issue.message}", file=sys.stderr)
+    if run.sha256_changed:
+        print(f"warning: {run.raw.name} changed since the analysis file was written "
+              "(its SHA-256 differs).", file=sys.stderr)
+    out = Path(args.out)
+    written = write_outputs(run, out, formats)
+    print(f"wrote {len(written)} files to {out}")
+    return 0
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    if text.strip().lower() == "none":
+        return ()
+    formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
+    unknown = [f for f in formats if f not in FIGURE_FORMATS]
+    if unknown:
+        raise InputError("usage", f"unknown figure format {', '.join(unknown)}; "
+                                  f"choose from {', '.join(FIGURE_FORMATS)} or none.")
+    return formats
+
+
+def spec_from_args(args: argparse.Namespace) -> tuple[AnalysisSpec, str | None]:
+    """The spec the command line describes (``--spec``, the demo's own, or the options) and
+    the input SHA-256 it expects (from ``--spec``)."""
+    if args.spec:
+        return _spec_from_file(Path(args.spec))
+    if args.demo == bool(args.file):
+        raise InputError("usage", "give either a data FILE or --demo (see --help).")
+    from resort_gui.demo import demo_spec
+
+    if args.demo and args.time is None and args.event is None:
+        return demo_spec(), None
+    if args.time is None or args.event is None:
+        raise InputError("usage", "--time and --event are required with a data file.")
+    return AnalysisSpec(**_role_options(args)), None
+
+
+def _role_options(args: argparse.Namespace) -> dict[str, object]:
+    from resort_gui.demo import DEMO_SOURCE
+
+    return dict(
+        source=DEMO_SOURCE if args.demo else str(Path(args.file).resolve()),
+        sheet=args.sheet or ("patients" if args.demo else None),
+        patient_id=args.patient_id,
+        endpoint=Endpoint(name="Survival", time=args.time,
+                          events=(EventSource(args.event, tuple(args.event_value)),)),
+        group=args.group, reference=args.reference, strata=tuple(args.strata),
+        conf_type=args.conf_type, conf_level=args.conf_level,
+        landmarks=_parse_landmarks(args.landmarks), tau=args.tau, ties=args.ties,
+        time_unit=args.time_unit,
+    )
+
+
+def _parse_landmarks(text: str | None) -> tuple[float, ...]:
+    if not text:
+        return ()
+    try:
+        return tuple(float(t) for t in text.split(",") if t.strip())
+    except ValueError:
+        raise InputError("usage", f"--landmarks takes numbers separated by commas, "
+                                  f"e.g. 12,24,36; got {text!r}.") from None
+
+
+def _spec_from_file(path: Path) -> tuple[AnalysisSpec, str | None]:
+    """The spec and the input's SHA-256 recorded in an ``analysis.json``."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return spec_from_dict(data["spec"]), data.get("input_sha256")
+    except FileNotFoundError:
+        raise InputError("file_not_found", f"{path}: no such file.") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise InputError("invalid_spec_file",
+                         f"{path}: not an analysis file written by resort-gui ({exc}).") \
+            from None

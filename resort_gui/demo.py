@@ -1,0 +1,38 @@
+"""The built-in demo trial: a synthetic RESORT-like workbook and its own analysis."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
+from resort_gui.resources import resource_path
+
+DEMO_SOURCE = "demo"
+
+
+def demo_path() -> Path:
+    return resource_path("demo/resort_demo.xlsx")
+
+
+def demo_spec() -> AnalysisSpec:
+    """RFS by arm (observation as reference), stratified by the randomisation factors,
+    landmarks at 12, 24 and 36 months. RFS = randomisation to the earliest of recurrence and
+    death, censored at the last contact."""
+    rfs = Endpoint(
+        name="RFS",
+        start="date_randomisation",
+        events=(EventSource("recurrence", ("yes",), "date_recurrence_or_last_contact"),
+                EventSource("death", ("yes",), "date_death_or_last_contact")),
+        last_contact="date_recurrence_or_last_contact",
+    )
+    return AnalysisSpec(
+        source=DEMO_SOURCE, sheet="patients", patient_id="patient_id", endpoint=rfs,
+        group="arm", reference="observation",
+        strata=("interval_nephrectomy", "metastasis_site", "n_lesions"),
+        landmarks=(12.0, 24.0, 36.0), time_unit="months",
+    )
+
+
+def source_path(source: str) -> Path:
+    """The file a spec's ``source`` names (``"demo"`` is the built-in workbook)."""
+    return demo_path() if source == DEMO_SOURCE else Path(source)

@@ -1,0 +1,1 @@
+"""Files the program writes: the CSV contract of ``analyze``, atomically and formula-safe."""

@@ -1,0 +1,53 @@
+"""Atomic, formula-safe writing of our own files. The input file is never written."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: Any) -> Any:
+    """OWASP's rule against CSV/XLSX formula injection: text that starts with = + - @ tab or
+    carriage return and is not a number gets a leading single quote."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_PREFIXES):
+        return value
+    try:
+        float(value)
+    except ValueError:
+        return "'" + value
+    return value
+
+
+def write_atomically(path: Path, write: Callable[[IO[Any]], None], *, binary: bool = False,
+                     protect: tuple[Path, ...] = ()) -> None:
+    """Write through ``write(handle)`` to a temporary file beside ``path``, then rename it into
+    place, so a crash never leaves a half-written file. Refuses to replace a ``protect``ed path
+    (the input data)."""
+    path = Path(path)
+    if any(_same_file(path, p) for p in protect):
+        raise PermissionError(f"refusing to overwrite the input file {path}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        mode = "wb" if binary else "w"
+        kwargs = {} if binary else {"encoding": "utf-8", "newline": ""}
+        with os.fdopen(fd, mode, **kwargs) as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == Path(b).resolve()
+    except OSError:
+        return False

@@ -1,0 +1,283 @@
+"""Apply the spec's column roles to a raw table: validated arrays plus excluded rows.
+
+Validation happens here, before any estimator runs: numerical code happily accepts NaN
+times, negative times and 1/2 event codes and returns a wrong curve. Row-level problems
+exclude that row with a reason; problems with the whole table raise ``InputError``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from resort_gui.domain.cohort import Cohort, ExcludedRow
+from resort_gui.domain.errors import InputError, Issue
+from resort_gui.domain.spec import TIME_UNITS, AnalysisSpec, Endpoint, EventSource
+from resort_gui.io.table import RawTable
+
+YES_WORDS = frozenset({"1", "yes", "y", "true", "si", "sì", "sí", "ja", "oui", "vero"})
+NO_WORDS = frozenset({"0", "no", "n", "false", "nein", "non", "falso"})
+ALL_PATIENTS = "All patients"
+
+
+def build_cohort(raw: RawTable, spec: AnalysisSpec) -> tuple[Cohort, list[Issue]]:
+    """Turn ``raw`` into a ``Cohort`` following ``spec``; returns the cohort and its notes."""
+    _check_columns(raw, spec)
+    frame = raw.frame
+    rows = pd.Series(raw.row_numbers(), index=frame.index)
+    problems = _Problems(frame.index)
+    issues: list[Issue] = []
+
+    time, event, reason = _endpoint(raw, spec.endpoint, spec.time_unit, problems, issues)
+    group_text = _group_text(frame, spec.group, problems)
+    for exclusion in spec.exclusions:
+        problems.add(rows == exclusion.row, f"excluded by hand: {exclusion.reason}")
+
+    keep = problems.clean()
+    patient = _cell_text(frame[spec.patient_id]) if spec.patient_id else rows.astype(str)
+    excluded = tuple(
+        ExcludedRow(int(r), str(p) if pd.notna(p) else "", why)
+        for r, p, why in zip(rows[~keep], patient[~keep], problems.reasons[~keep], strict=True)
+    )
+    if not keep.any():
+        raise InputError("no_usable_rows",
+                         f"{raw.name}: none of the {len(frame)} rows can be analysed; "
+                         f"the first problem is in row {excluded[0].row}: {excluded[0].reason}.")
+    if excluded:
+        issues.append(Issue("rows_excluded",
+                            f"{len(excluded)} of {len(frame)} rows were excluded "
+                            "(see the excluded rows and their reasons)."))
+
+    labels = _group_order(frame[spec.group][keep] if spec.group else None, group_text[keep],
+                          spec.reference, raw.name, spec.group)
+    group_codes = group_text[keep].map({g: i for i, g in enumerate(labels)})
+    strata, strata_labels = _strata(frame[keep], spec.strata, issues)
+    cohort = Cohort(
+        time=time[keep].to_numpy(dtype=np.float64),
+        event=event[keep].to_numpy(dtype=bool),
+        group=group_codes.to_numpy(dtype=np.int64),
+        group_labels=labels,
+        strata=strata,
+        strata_labels=strata_labels,
+        row=rows[keep].to_numpy(dtype=np.int64),
+        patient=tuple(str(p) if pd.notna(p) else "" for p in patient[keep]),
+        reason=tuple(reason[keep]),
+        excluded=excluded,
+        time_unit=spec.time_unit,
+        source=raw.name,
+        sha256=raw.sha256,
+    )
+    return cohort, issues
+
+
+class _Problems:
+    """Reasons per row, accumulated; a row with any reason is excluded."""
+
+    def __init__(self, index: pd.Index) -> None:
+        self.reasons = pd.Series("", index=index, dtype=object)
+
+    def add(self, mask: pd.Series, reason: str | pd.Series) -> None:
+        mask = mask.fillna(False).astype(bool)
+        text = reason[mask] if isinstance(reason, pd.Series) else reason
+        current = self.reasons[mask]
+        self.reasons[mask] = np.where(current == "", text, current + "; " + text)
+
+    def clean(self) -> pd.Series:
+        return self.reasons == ""
+
+
+def _check_columns(raw: RawTable, spec: AnalysisSpec) -> None:
+    endpoint = spec.endpoint
+    wanted = [spec.patient_id, endpoint.time, endpoint.start, endpoint.last_contact, spec.group,
+              *spec.strata, *(e.column for e in endpoint.events),
+              *(e.date for e in endpoint.events)]
+    missing = [c for c in wanted if c is not None and c not in raw.frame.columns]
+    if missing:
+        raise InputError(
+            "column_not_found",
+            *(f"{raw.name}: there is no column {c!r}. Columns found: "
+              f"{', '.join(map(repr, raw.frame.columns))}." for c in dict.fromkeys(missing)))
+
+
+def _cell_text(column: pd.Series) -> pd.Series:
+    """Cells as text the way a user reads them: 2.0 -> "2", " Yes " -> "Yes", NaN stays NaN."""
+
+    def text(value: object) -> object:
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return np.nan
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        if isinstance(value, pd.Timestamp):
+            return value.date().isoformat()
+        stripped = str(value).strip()
+        return stripped if stripped else np.nan
+
+    return column.map(text).astype(object)
+
+
+def _endpoint(raw: RawTable, endpoint: Endpoint, unit: str, problems: _Problems,
+              issues: list[Issue]) -> tuple[pd.Series, pd.Series, pd.Series]:
+    if endpoint.from_dates:
+        return _endpoint_from_dates(raw, endpoint, unit, problems, issues)
+    source = endpoint.events[0]
+    event = _event_flags(raw, source, problems, issues)
+    time = _numeric_time(raw.frame[endpoint.time], endpoint.time, problems)
+    reason = pd.Series(np.where(event.fillna(False).astype(bool), source.column, "censored"),
+                       index=raw.frame.index, dtype=object)
+    return time, event, reason
+
+
+def _numeric_time(column: pd.Series, name: str, problems: _Problems) -> pd.Series:
+    text = _cell_text(column)
+    time = pd.to_numeric(column, errors="coerce") if column.dtype.kind not in "mM" \
+        else pd.Series(np.nan, index=column.index)
+    problems.add(text.isna(), f"missing time ({name})")
+    not_number = text.notna() & time.isna()
+    problems.add(not_number, "time " + text.astype(str).map(repr) + f" in {name} is not a number")
+    problems.add(~np.isfinite(time.fillna(0.0)), f"time in {name} is not finite")
+    problems.add(time < 0, f"negative time in {name}")
+    return time.astype(float)
+
+
+def _event_flags(raw: RawTable, source: EventSource, problems: _Problems,
+                 issues: list[Issue]) -> pd.Series:
+    """True where the event happened, False where censored, NaN where unusable."""
+    text = _cell_text(raw.frame[source.column])
+    problems.add(text.isna(), f"missing event status ({source.column})")
+    found = sorted(text.dropna().unique(), key=_natural_key)
+    if source.values:
+        chosen = {v.strip().casefold() for v in source.values}
+        folded = text.str.casefold()
+        flags = folded.isin(chosen)
+        others = [v for v in found if v.casefold() not in chosen]
+        if not any(v.casefold() in chosen for v in found):
+            raise InputError("event_value_not_found",
+                             f"{raw.name}: column {source.column!r} has no cell with the event "
+                             f"value {', '.join(map(repr, source.values))}; values found: "
+                             f"{', '.join(map(repr, found))}.")
+        if len(others) > 1:
+            issues.append(Issue("several_censor_values",
+                                f"Column {source.column!r}: values {', '.join(others)} are all "
+                                "treated as censored."))
+        return flags.where(text.notna())
+    return _guess_event_flags(raw, source.column, text, found, problems)
+
+
+def _guess_event_flags(raw: RawTable, column: str, text: pd.Series, found: list[str],
+                       problems: _Problems) -> pd.Series:
+    folded = text.str.casefold()
+    yes, no = folded.isin(YES_WORDS), folded.isin(NO_WORDS)
+    outside = [v for v in found if v.casefold() not in YES_WORDS | NO_WORDS]
+    coded = yes.any() and no.any()
+    if not coded or any(_is_number(v) for v in outside):
+        raise InputError("event_coding_unknown",
+                         f"{raw.name}: column {column!r} has the values "
+                         f"{', '.join(map(repr, found[:12]))}; say which mean the event "
+                         f"happened with --event-value (e.g. --event-value {found[-1]}).")
+    problems.add(text.notna() & ~yes & ~no,
+                 "event value " + text.astype(str).map(repr) + f" in {column} is not yes/no or 1/0")
+    return yes.where(yes | no)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _natural_key(value: str) -> tuple[int, float, str]:
+    """Numbers numerically first, then text alphabetically (case-insensitive)."""
+    return (0, float(value), "") if _is_number(value) else (1, 0.0, value.casefold())
+
+
+def _dates(raw: RawTable, name: str, problems: _Problems) -> pd.Series:
+    column = raw.frame[name]
+    if column.dtype.kind == "M":
+        dates = column
+    else:
+        dates = pd.to_datetime(column.where(column.notna()), errors="coerce", format="ISO8601")
+    text = _cell_text(column)
+    problems.add(text.isna(), f"missing date ({name})")
+    problems.add(text.notna() & dates.isna(),
+                 "date " + text.astype(str).map(repr) + f" in {name} is not a date")
+    return dates
+
+
+def _endpoint_from_dates(raw: RawTable, endpoint: Endpoint, unit: str, problems: _Problems,
+                         issues: list[Issue]) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Time from ``start`` to the earliest event that happened, else to last contact."""
+    assert endpoint.start is not None
+    start = _dates(raw, endpoint.start, problems)
+    index = raw.frame.index
+    event_date = pd.Series(pd.NaT, index=index, dtype=start.dtype)
+    event_name = pd.Series("", index=index, dtype=object)
+    any_event = pd.Series(False, index=index)
+    for source in endpoint.events:
+        assert source.date is not None
+        flags = _event_flags(raw, source, problems, issues).fillna(False).astype(bool)
+        when = pd.to_datetime(raw.frame[source.date], errors="coerce")
+        problems.add(flags & when.isna(), f"{source.column} happened but its date "
+                                          f"({source.date}) is missing")
+        earlier = flags & when.notna() & (event_date.isna() | (when < event_date))
+        event_date = event_date.mask(earlier, when)
+        event_name = event_name.mask(earlier, source.column)
+        any_event |= flags
+    censor_column = endpoint.last_contact or endpoint.events[0].date
+    assert censor_column is not None
+    censor_date = _dates(raw, censor_column, problems).where(~any_event)
+    stop = event_date.where(any_event, censor_date)
+    days = (stop - start).dt.total_seconds() / 86400.0
+    problems.add(days < 0, "the event or last-contact date is before the start date "
+                           f"({endpoint.start})")
+    reason = np.where(any_event, event_name + " on " + stop.dt.date.astype(str),
+                      "censored at last contact " + stop.dt.date.astype(str))
+    return days / TIME_UNITS[unit], any_event.where(stop.notna()), pd.Series(reason, index=index)
+
+
+def _group_text(frame: pd.DataFrame, column: str | None, problems: _Problems) -> pd.Series:
+    if column is None:
+        return pd.Series(ALL_PATIENTS, index=frame.index, dtype=object)
+    text = _cell_text(frame[column])
+    problems.add(text.isna(), f"missing group ({column})")
+    return text
+
+
+def _group_order(column: pd.Series | None, text: pd.Series, reference: str | None,
+                 source: str, name: str | None) -> tuple[str, ...]:
+    """Groups in natural order (the file's own order for categorical columns), reference
+    first."""
+    if column is not None and isinstance(column.dtype, pd.CategoricalDtype):
+        present = set(text.unique())
+        labels = [str(c) for c in column.cat.categories if str(c) in present]
+    else:
+        labels = sorted(text.unique(), key=_natural_key)
+    if reference is not None:
+        if reference not in labels:
+            raise InputError("reference_not_found",
+                             f"{source}: the reference group {reference!r} is not a value of "
+                             f"column {name!r}; groups found: {', '.join(map(repr, labels))}.")
+        labels.remove(reference)
+        labels.insert(0, reference)
+    return tuple(labels)
+
+
+def _strata(frame: pd.DataFrame, columns: tuple[str, ...],
+            issues: list[Issue]) -> tuple[np.ndarray | None, tuple[str, ...]]:
+    """Combined strata codes (-1 where any strata value is missing)."""
+    if not columns:
+        return None, ()
+    parts = [_cell_text(frame[c]) for c in columns]
+    missing = pd.concat([p.isna() for p in parts], axis=1).any(axis=1)
+    key = parts[0].astype(str)
+    for part in parts[1:]:
+        key = key + " / " + part.astype(str)
+    key = key.where(~missing)
+    codes, uniques = pd.factorize(key, sort=True)
+    if missing.any():
+        issues.append(Issue("strata_missing",
+                            f"{int(missing.sum())} patients have no value in "
+                            f"{', '.join(columns)}: they are left out of the stratified "
+                            "analyses only."))
+    return codes.astype(np.int64), tuple(str(u) for u in uniques)

@@ -1,0 +1,69 @@
+"""File in, files out: read, build the cohort, analyse, write the contract's files.
+
+Shared by ``resort-gui analyze`` and the window's export; Qt is imported only to draw
+figures, and only when figures are asked for.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from resort_gui import __version__
+from resort_gui.analysis import run_analysis
+from resort_gui.demo import source_path
+from resort_gui.domain.results import AnalysisResult
+from resort_gui.domain.spec import SCHEMA_VERSION, AnalysisSpec
+from resort_gui.export.safe_write import write_atomically
+from resort_gui.export.tables import result_tables, write_csv
+from resort_gui.io import RawTable, build_cohort, read_table
+
+
+@dataclass(frozen=True)
+class Run:
+    """One analysis of one file: the table read, the result, and whether the file changed
+    since the analysis file that asked for it was written."""
+
+    spec: AnalysisSpec
+    raw: RawTable
+    result: AnalysisResult
+    sha256_changed: bool
+
+
+def analyze_file(spec: AnalysisSpec, expected_sha256: str | None = None) -> Run:
+    raw = read_table(source_path(spec.source), sheet=spec.sheet)
+    cohort, issues = build_cohort(raw, spec)
+    result = run_analysis(cohort, spec, issues)
+    changed = expected_sha256 is not None and expected_sha256 != raw.sha256
+    return Run(spec=spec, raw=raw, result=result, sha256_changed=changed)
+
+
+def write_outputs(run: Run, out: Path, formats: tuple[str, ...]) -> list[Path]:
+    """Write every table as CSV, ``analysis.json`` and the figure in ``formats`` into ``out``;
+    replaces only the files it writes, never the input file."""
+    protect = (run.raw.path,)
+    written = []
+    for stem, frame in result_tables(run.result).items():
+        path = out / f"{stem}.csv"
+        write_csv(frame, path, protect=protect)
+        written.append(path)
+    path = out / "analysis.json"
+    write_atomically(path, lambda h: h.write(analysis_json(run)), protect=protect)
+    written.append(path)
+    if formats:
+        from resort_gui.ui.render import render_km_figure
+
+        written += render_km_figure(run.result, out / "km", formats, protect=protect)
+    return written
+
+
+def analysis_json(run: Run) -> str:
+    """The spec as run, the input's SHA-256 and the program version; ``--spec`` reruns it."""
+    return json.dumps({
+        "program": "resort-gui",
+        "program_version": __version__,
+        "input_file": str(run.raw.path),
+        "input_sha256": run.raw.sha256,
+        "spec": {"schema_version": SCHEMA_VERSION, **asdict(run.spec)},
+    }, indent=2) + "\n"
