@@ -1,8 +1,25 @@
-"""What a Kaplan-Meier figure shows, as pure data shared by the window and the exports."""
+"""What a Kaplan-Meier figure shows, as pure data shared by the window and the exports.
+
+``build_figure(result, style)`` turns an ``AnalysisResult`` into a ``FigureModel``: step
+vertices, censoring marks, CI bands, the number-at-risk rows at the axis ticks, labels and
+the annotation. Drawing it (pyqtgraph on screen, PNG/TIFF/SVG/PDF on disk) happens in
+``resort_gui.ui``; both draw this same model, so what is seen is what is exported.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
+
+from resort_gui import format as fmt
+from resort_gui.domain.results import AnalysisResult, GroupResult
+
+# Okabe-Ito: distinguishable with every common colour-vision deficiency.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+           "#F0E442")
+# Distinct line styles so that curves stay apart in grey-scale print.
+DASHES = ("solid", "dash", "dot", "dashdot")
 
 # Tick steps a reader expects for each unit, smallest first.
 _UNIT_STEPS = {
@@ -11,6 +28,151 @@ _UNIT_STEPS = {
     "months": (1, 2, 3, 6, 12, 24, 36, 60, 120),
     "years": (0.5, 1, 2, 5, 10, 20),
 }
+
+
+@dataclass(frozen=True)
+class FigureStyle:
+    """What the user can change about the figure (none of it changes a number)."""
+
+    title: str = ""
+    x_label: str = ""  # empty: "Time (months)" from the unit
+    y_label: str = ""  # empty: "<endpoint> probability" or "... (%)"
+    percent: bool = False
+    show_ci: bool = True
+    show_censor_marks: bool = True
+    show_risk_table: bool = True
+    kmunicate: bool = False  # at risk, events and censored rows under the axis
+    show_median_lines: bool = False
+    show_landmark_lines: bool = False
+    show_annotation: bool = True
+    font_size: float = 8.0  # points, at the figure's physical size
+    x_max: float | None = None
+    group_names: dict[str, str] = field(default_factory=dict)
+    colours: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Curve:
+    label: str  # the group's name as shown (renamed by the user, or as in the data)
+    legend: str  # "Observation (n = 36, 17 events)"
+    colour: str
+    dash: str
+    step_x: np.ndarray  # right-continuous step vertices: S holds y[i] on [x[i], x[i+1])
+    step_y: np.ndarray
+    censor_x: np.ndarray
+    censor_y: np.ndarray
+    band_x: np.ndarray
+    band_lower: np.ndarray
+    band_upper: np.ndarray
+    median: float  # NaN when not reached
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    label: str
+    colour: str
+    counts: tuple[int, ...]  # at the x ticks
+
+
+@dataclass(frozen=True)
+class RiskBlock:
+    title: str  # "Number at risk", "Cumulative events", "Cumulative censored"
+    rows: tuple[RiskRow, ...]
+
+
+@dataclass(frozen=True)
+class FigureModel:
+    title: str
+    x_label: str
+    y_label: str
+    y_scale: float  # 1 for probability, 100 for percent
+    x_ticks: np.ndarray
+    x_max: float
+    curves: tuple[Curve, ...]
+    risk_blocks: tuple[RiskBlock, ...]
+    annotation: str
+    landmarks: tuple[float, ...]
+    font_size: float
+
+
+def build_figure(result: AnalysisResult, style: FigureStyle | None = None) -> FigureModel:
+    """The Kaplan-Meier figure of ``result`` under ``style``."""
+    style = style or FigureStyle()
+    unit = result.cohort.time_unit
+    x_max = style.x_max or (float(result.ticks[-1]) if result.ticks[-1] > 0 else 1.0)
+    ticks = result.ticks[result.ticks <= x_max + 1e-9]
+    scale = 100.0 if style.percent else 1.0
+    curves = tuple(_curve(g, i, style, scale) for i, g in enumerate(result.groups))
+    endpoint = result.spec.endpoint.name or "Survival"
+    return FigureModel(
+        title=style.title,
+        x_label=style.x_label or f"Time ({unit})",
+        y_label=style.y_label or (f"{endpoint} (%)" if style.percent
+                                  else f"{endpoint} probability"),
+        y_scale=scale,
+        x_ticks=ticks,
+        x_max=x_max,
+        curves=curves,
+        risk_blocks=_risk_blocks(result, curves, style) if style.show_risk_table else (),
+        annotation=annotation(result) if style.show_annotation else "",
+        landmarks=tuple(result.spec.landmarks) if style.show_landmark_lines else (),
+        font_size=style.font_size,
+    )
+
+
+def annotation(result: AnalysisResult) -> str:
+    """"Log-rank p = 0.404" and, for two groups, "HR 1.31 (95% CI 0.70-2.45)"."""
+    lines = []
+    stratified = result.test("logrank_stratified")
+    logrank = result.test("logrank")
+    if logrank is not None:
+        lines.append(f"Log-rank {fmt.p_value(logrank.p_value)}")
+    if stratified is not None:
+        lines.append(f"Stratified log-rank {fmt.p_value(stratified.p_value)}")
+    model = "cox_stratified" if result.cox_stratified is not None else "cox"
+    hrs = [h for h in result.hazard_ratios if h.model == model]
+    if len(hrs) == 1:
+        h = hrs[0]
+        lines.append(f"HR {fmt.number(h.hr, 2)} ({fmt.interval(h.ci_lower, h.ci_upper, 2)})")
+    return "\n".join(lines)
+
+
+def _curve(group: GroupResult, index: int, style: FigureStyle, scale: float) -> Curve:
+    km = group.km
+    label = style.group_names.get(group.label, group.label)
+    step_x = np.concatenate(([0.0], km.time))
+    step_y = np.concatenate(([1.0], km.survival)) * scale
+    censored = km.n_censor > 0
+    band_lower = np.concatenate(([1.0], km.ci_lower)) * scale
+    band_upper = np.concatenate(([1.0], km.ci_upper)) * scale
+    return Curve(
+        label=label,
+        legend=f"{label} (n = {group.n}, {group.events} events)",
+        colour=style.colours.get(group.label, PALETTE[index % len(PALETTE)]),
+        dash=DASHES[index % len(DASHES)],
+        step_x=step_x,
+        step_y=step_y,
+        censor_x=km.time[censored] if style.show_censor_marks else np.empty(0),
+        censor_y=km.survival[censored] * scale if style.show_censor_marks else np.empty(0),
+        band_x=step_x if style.show_ci else np.empty(0),
+        band_lower=band_lower if style.show_ci else np.empty(0),
+        band_upper=band_upper if style.show_ci else np.empty(0),
+        median=group.median[0] if style.show_median_lines else float("nan"),
+    )
+
+
+def _risk_blocks(result: AnalysisResult, curves: tuple[Curve, ...],
+                 style: FigureStyle) -> tuple[RiskBlock, ...]:
+    n_ticks = int(np.sum(result.ticks <= (style.x_max or np.inf) + 1e-9))
+    fields = [("Number at risk", "n_risk")]
+    if style.kmunicate:
+        fields += [("Cumulative events", "n_event_cum"), ("Cumulative censored", "n_censor_cum")]
+    return tuple(
+        RiskBlock(title, tuple(
+            RiskRow(c.label, c.colour, tuple(int(v) for v in getattr(g.at_risk, attr)[:n_ticks]))
+            for g, c in zip(result.groups, curves, strict=True)))
+        for title, attr in fields
+    )
 
 
 def time_axis_ticks(t_max: float, unit: str, max_ticks: int = 10) -> np.ndarray:
