@@ -143,8 +143,8 @@ def _curve(group: GroupResult, index: int, style: FigureStyle, scale: float) -> 
     step_x = np.concatenate(([0.0], km.time))
     step_y = np.concatenate(([1.0], km.survival)) * scale
     censored = km.n_censor > 0
-    band_lower = np.concatenate(([1.0], km.ci_lower)) * scale
-    band_upper = np.concatenate(([1.0], km.ci_upper)) * scale
+    band_lower = np.concatenate(([1.0], _band_limit(km.ci_lower, km.survival))) * scale
+    band_upper = np.concatenate(([1.0], _band_limit(km.ci_upper, km.survival))) * scale
     return Curve(
         label=label,
         legend=f"{label} (n = {group.n}, {group.events} events)",
@@ -159,6 +159,13 @@ def _curve(group: GroupResult, index: int, style: FigureStyle, scale: float) -> 
         band_upper=band_upper if style.show_ci else np.empty(0),
         median=group.median[0] if style.show_median_lines else float("nan"),
     )
+
+
+def _band_limit(limit: np.ndarray, survival: np.ndarray) -> np.ndarray:
+    """A confidence limit for drawing: where S is exactly 1 or 0, R's log-log and log limits
+    are NA (the interval is degenerate), and the band is drawn as the curve itself."""
+    degenerate = np.isnan(limit) & ((survival == 1.0) | (survival == 0.0))
+    return np.where(degenerate, survival, limit)
 
 
 def _risk_blocks(result: AnalysisResult, curves: tuple[Curve, ...],
