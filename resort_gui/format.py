@@ -43,3 +43,52 @@ def p_value(p: float, decimal: str = ".") -> str:
 def percent(probability: float, digits: int = 0, decimal: str = ".") -> str:
     return number(probability * 100, digits, decimal) + "%" \
         if math.isfinite(probability) else NOT_ESTIMABLE
+
+
+def median_text(median: float, lower: float, upper: float, digits: int = 1,
+                decimal: str = ".", level: float = 0.95) -> str:
+    """A median survival time with its CI: "36.5 (95% CI 12.5–NR)"; a limit that is NaN was
+    not reached."""
+    return (f"{time_value(median, digits, decimal)} "
+            f"({interval(lower, upper, digits, decimal, NOT_REACHED, level)})")
+
+
+def survival_text(survival: float, lower: float, upper: float, digits: int = 1,
+                  decimal: str = ".", level: float = 0.95) -> str:
+    """A survival probability in percent with its CI: "74.3% (95% CI 56.4–85.7)"."""
+    if survival is None or not math.isfinite(survival):
+        return NOT_ESTIMABLE
+    return (f"{number(survival * 100, digits, decimal)}% "
+            f"({interval(lower * 100, upper * 100, digits, decimal, level=level)})")
+
+
+def ratio_text(ratio: float, lower: float, upper: float, digits: int = 2,
+               decimal: str = ".", level: float = 0.95) -> str:
+    """A hazard ratio with its CI: "1.40 (95% CI 0.74–2.63)"."""
+    return (f"{number(ratio, digits, decimal)} "
+            f"({interval(lower, upper, digits, decimal, level=level)})")
+
+
+def tab_separated(rows: list[list[str]] | list[tuple[str, ...]]) -> str:
+    """Rows of cells as tab-separated text, the format Word and Excel paste as a table."""
+    return "\n".join("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row)
+                     for row in rows) + "\n"
+
+
+def cell(value: object) -> str:
+    """A spreadsheet cell as the tables show it: blank when missing, dates as YYYY-MM-DD,
+    whole numbers without decimals, other numbers with up to 10 significant digits."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return "" if math.isnan(value) else str(value)
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:.10g}"
+    isoformat = getattr(value, "isoformat", None)
+    if callable(isoformat):  # datetime, pandas Timestamp, date
+        if str(value) == "NaT":
+            return ""
+        midnight = getattr(value, "hour", 0) == getattr(value, "minute", 0) == 0
+        return value.strftime("%Y-%m-%d") if midnight else value.strftime(  # type: ignore
+            "%Y-%m-%d %H:%M")
+    return str(value)

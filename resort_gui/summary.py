@@ -1,0 +1,217 @@
+"""The results as text for people: the tables of the results panel (copied as tab-separated
+text into Word or Excel) and a results sentence in the style of a published abstract.
+
+Every number comes from an ``AnalysisResult`` and is written by ``resort_gui.format``; this
+module only arranges the pieces. No Qt here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from resort_gui import format as fmt
+from resort_gui.domain.results import AnalysisResult, GroupResult, GroupTest, HazardRatio
+
+UNIT_SINGULAR = {"days": "day", "weeks": "week", "months": "month", "years": "year"}
+HR_LEVEL = 0.95  # the Cox model's intervals are 95% (coxph's default conf.int)
+
+
+@dataclass(frozen=True)
+class TextOptions:
+    """How results are written: decimal mark, the groups' display names, and whether the
+    stratified test and hazard ratio are quoted when strata are set (the primary analysis of
+    a trial randomised with stratification)."""
+
+    decimal: str = "."
+    names: Mapping[str, str] = field(default_factory=dict)
+    stratified: bool = True
+
+    def name(self, label: str) -> str:
+        return self.names.get(label, label) or label
+
+
+@dataclass(frozen=True)
+class TextTable:
+    """A small table of text: what the results panel shows and what "Copy" puts on the
+    clipboard."""
+
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def tsv(self) -> str:
+        return fmt.tab_separated([list(self.header), *map(list, self.rows)])
+
+
+def endpoint_name(result: AnalysisResult) -> str:
+    """The endpoint as it reads inside a sentence ("RFS", "OS", "survival")."""
+    name = (result.spec.endpoint.name or "").strip()
+    return "survival" if name.casefold() in ("", "survival") else name
+
+
+def unit_of(result: AnalysisResult) -> str:
+    return str(result.cohort.time_unit)
+
+
+def group_table(result: AnalysisResult, options: TextOptions) -> TextTable:
+    """Per group (and all patients pooled): N, events, censored, median, landmark survival
+    and RMST, each with its CI."""
+    unit, level, d = unit_of(result), result.spec.conf_level, options.decimal
+    singular = UNIT_SINGULAR.get(unit, unit)
+    landmark_times = list(result.groups[0].landmarks.time)
+    header = ("Group", "Patients", "Events", "Censored",
+              f"Median, {unit} ({_level(level)} CI)",
+              *(f"{fmt.number(t, _digits(t), d)}-{singular} {endpoint_name(result)} "
+                f"({_level(level)} CI)"
+                for t in landmark_times),
+              f"RMST to {fmt.number(result.tau, 1, d)} {unit} (SE)")
+    groups = result.groups if len(result.groups) == 1 else (*result.groups, result.overall)
+    rows = tuple(_group_row(g, options, level) for g in groups)
+    return TextTable("Survival by group", header, rows)
+
+
+def _group_row(group: GroupResult, options: TextOptions, level: float) -> tuple[str, ...]:
+    d = options.decimal
+    median, lower, upper, _ = group.median
+    lm = group.landmarks
+    return (options.name(group.label), str(group.n), str(group.events), str(group.censored),
+            fmt.median_text(median, lower, upper, 1, d, level),
+            *(fmt.survival_text(s, lo, hi, 1, d, level)
+              for s, lo, hi in zip(lm.survival, lm.ci_lower, lm.ci_upper, strict=True)),
+            f"{fmt.number(group.rmst.rmst, 1, d)} ({fmt.number(group.rmst.se, 1, d)})")
+
+
+def comparison_table(result: AnalysisResult, options: TextOptions) -> TextTable:
+    """The log-rank tests (stratified too) and the Cox hazard ratios."""
+    d = options.decimal
+    rows: list[tuple[str, ...]] = []
+    strata = ", ".join(result.spec.strata)
+    for name in ("logrank", "logrank_stratified"):
+        test = result.test(name)
+        if test is None:
+            continue
+        label = "Log-rank test" if name == "logrank" else f"Log-rank test stratified by {strata}"
+        statistic = f"\u03c7\u00b2 = {fmt.number(test.chisq, 2, d)}, {test.df} df"
+        rows.append((label, statistic, fmt.p_value(test.p_value, d)))
+    for hr in result.hazard_ratios:
+        model = "Cox" if hr.model == "cox" else f"Cox stratified by {strata}"
+        rows.append((f"Hazard ratio, {options.name(hr.group)} vs {options.name(hr.reference)} "
+                     f"({model})", fmt.ratio_text(hr.hr, hr.ci_lower, hr.ci_upper, 2, d,
+                                                  HR_LEVEL),
+                     fmt.p_value(hr.p_value, d)))
+    return TextTable("Comparison of groups", ("Test", "Estimate", "p"), tuple(rows))
+
+
+def followup_table(result: AnalysisResult, options: TextOptions) -> TextTable:
+    f, d = result.followup, options.decimal
+    level = result.spec.conf_level
+    return TextTable("Follow-up", ("Measure", "Value"), (
+        ("Median follow-up (reverse Kaplan-Meier), " + unit_of(result),
+         fmt.median_text(f.median, f.ci_lower, f.ci_upper, 1, d, level)),
+        ("Patients analysed", str(result.cohort.n)),
+        ("Rows excluded", str(len(result.cohort.excluded))),
+    ))
+
+
+def results_sentence(result: AnalysisResult, options: TextOptions) -> str:
+    """The results as an abstract writes them, e.g. "Median RFS was 36.5 months (95% CI
+    12.5–NR) with observation versus 21.1 months (95% CI 12.0–48.0) with sorafenib
+    (log-rank p = 0.296)." followed by the hazard ratio, the landmarks and the follow-up."""
+    parts = [_median_sentence(result, options), _hazard_sentence(result, options),
+             _landmark_sentence(result, options), _followup_sentence(result, options)]
+    return " ".join(p for p in parts if p)
+
+
+def _median_phrase(group: GroupResult, unit: str, options: TextOptions, level: float) -> str:
+    median, lower, upper, reached = group.median
+    ci = fmt.interval(lower, upper, 1, options.decimal, fmt.NOT_REACHED, level)
+    if not reached:
+        return f"not reached ({ci})"
+    return f"{fmt.time_value(median, 1, options.decimal)} {unit} ({ci})"
+
+
+def _median_sentence(result: AnalysisResult, options: TextOptions) -> str:
+    unit, level = unit_of(result), result.spec.conf_level
+    phrases = [f"{_median_phrase(g, unit, options, level)} with {options.name(g.label)}"
+               for g in result.groups]
+    lead = f"Median {endpoint_name(result)} was "
+    if len(result.groups) == 1:
+        g = result.groups[0]
+        return f"{lead}{_median_phrase(g, unit, options, level)} in {g.n} patients."
+    joined = " versus ".join(phrases) if len(phrases) == 2 else _and_list(phrases)
+    test = quoted_test(result, options)
+    p_text = ""
+    if test is not None:
+        label = "stratified log-rank" if test.name == "logrank_stratified" else "log-rank"
+        p_text = f" ({label} {fmt.p_value(test.p_value, options.decimal)})"
+    return f"{lead}{joined}{p_text}."
+
+
+def quoted_test(result: AnalysisResult, options: TextOptions) -> GroupTest | None:
+    """The log-rank test the sentence quotes: stratified when strata are set and asked for."""
+    stratified = result.test("logrank_stratified")
+    if options.stratified and stratified is not None:
+        return stratified
+    return result.test("logrank")
+
+
+def quoted_hazard_ratios(result: AnalysisResult, options: TextOptions) -> list[HazardRatio]:
+    model = "cox_stratified" if options.stratified and result.cox_stratified is not None \
+        else "cox"
+    return [h for h in result.hazard_ratios if h.model == model]
+
+
+def _hazard_sentence(result: AnalysisResult, options: TextOptions) -> str:
+    hrs = quoted_hazard_ratios(result, options)
+    if not hrs:
+        return ""
+    d = options.decimal
+    texts = [f"{fmt.ratio_text(h.hr, h.ci_lower, h.ci_upper, 2, d, HR_LEVEL)} for "
+             f"{options.name(h.group)}" for h in hrs]
+    reference = options.name(hrs[0].reference)
+    stratified = hrs[0].model == "cox_stratified"
+    by = f", stratified by {_and_list(result.spec.strata)}" if stratified else ""
+    if len(hrs) == 1:
+        h = hrs[0]
+        return (f"The hazard ratio for {options.name(h.group)} versus {reference} was "
+                f"{fmt.ratio_text(h.hr, h.ci_lower, h.ci_upper, 2, d, HR_LEVEL)}{by}.")
+    return f"Hazard ratios versus {reference} were {'; '.join(texts)}{by}."
+
+
+def _landmark_sentence(result: AnalysisResult, options: TextOptions) -> str:
+    landmarks = result.groups[0].landmarks.time
+    if landmarks.size == 0:
+        return ""
+    t = float(landmarks[-1] if landmarks.size < 2 else landmarks[1])  # 24 of 12, 24, 36
+    index = int(list(landmarks).index(t))
+    unit = UNIT_SINGULAR.get(unit_of(result), unit_of(result))
+    d = options.decimal
+    values = [f"{fmt.percent(g.landmarks.survival[index], 1, d)} with {options.name(g.label)}"
+              for g in result.groups]
+    if len(values) == 1:
+        values = [fmt.percent(result.groups[0].landmarks.survival[index], 1, d)]
+    joined = _and_list(values)
+    return f"The {fmt.number(t, _digits(t), d)}-{unit} {endpoint_name(result)} rate was {joined}."
+
+
+def _followup_sentence(result: AnalysisResult, options: TextOptions) -> str:
+    f = result.followup
+    if not f.reached:
+        return ""
+    return (f"Median follow-up was {fmt.time_value(f.median, 1, options.decimal)} "
+            f"{unit_of(result)}.")
+
+
+def _level(level: float) -> str:
+    return f"{round(level * 100):g}%"
+
+
+def _digits(value: float) -> int:
+    return 0 if float(value).is_integer() else 1
+
+
+def _and_list(items: list[str] | tuple[str, ...]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

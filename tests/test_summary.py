@@ -1,0 +1,124 @@
+"""Results as text: every number in the tables and the abstract sentence is the analysis
+layer's number written by ``resort_gui.format``."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pytest
+
+from resort_gui import format as fmt
+from resort_gui.analysis import run_analysis
+from resort_gui.demo import demo_spec
+from resort_gui.domain.results import AnalysisResult
+from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource, replace
+from resort_gui.io import build_cohort, read_table
+from resort_gui.pipeline import analyze_file
+from resort_gui.summary import (
+    TextOptions,
+    comparison_table,
+    followup_table,
+    group_table,
+    results_sentence,
+)
+from tests.reference import REFERENCE_DIR
+
+
+@cache
+def demo() -> AnalysisResult:
+    return analyze_file(demo_spec()).result
+
+
+@cache
+def lung(group: str | None = "sex") -> AnalysisResult:
+    spec = AnalysisSpec(source=str(REFERENCE_DIR / "lung__data.csv"),
+                        endpoint=Endpoint(time="time", events=(EventSource("status", ("2",)),)),
+                        group=group, time_unit="days", landmarks=(365.0,))
+    raw = read_table(spec.source)
+    cohort, issues = build_cohort(raw, spec)
+    return run_analysis(cohort, spec, issues)
+
+
+def test_demo_sentence_quotes_the_stratified_analysis() -> None:
+    r = demo()
+    obs, sor = r.groups
+    strat = r.test("logrank_stratified")
+    hr = next(h for h in r.hazard_ratios if h.model == "cox_stratified")
+    text = results_sentence(r, TextOptions())
+    assert text.startswith(
+        f"Median RFS was {obs.median[0]:.1f} months (95% CI {obs.median[1]:.1f}\u2013NR) with "
+        f"observation versus {sor.median[0]:.1f} months (95% CI {sor.median[1]:.1f}\u2013"
+        f"{sor.median[2]:.1f}) with sorafenib (stratified log-rank p = {strat.p_value:.3f}).")
+    assert (f"The hazard ratio for sorafenib versus observation was {hr.hr:.2f} "
+            f"(95% CI {hr.ci_lower:.2f}\u2013{hr.ci_upper:.2f}), stratified by "
+            "interval_nephrectomy, metastasis_site and n_lesions.") in text
+    assert f"Median follow-up was {r.followup.median:.1f} months." in text
+
+
+def test_unstratified_sentence_and_decimal_comma_and_names() -> None:
+    r = demo()
+    logrank = r.test("logrank")
+    text = results_sentence(r, TextOptions(decimal=",", stratified=False,
+                                           names={"sorafenib": "Sorafenib"}))
+    assert f"(log-rank p = {logrank.p_value:.3f})".replace(".", ",") in text
+    assert "with Sorafenib" in text and "with sorafenib" not in text
+    assert "." not in text.replace(". ", "").rstrip(".").replace("Median RFS", "")
+
+
+def test_not_reached_median_is_written_as_such() -> None:
+    r = demo()
+    assert not np.isfinite(r.groups[0].median[2])
+    assert "observation" in results_sentence(r, TextOptions())
+    spec = replace(demo_spec(), group=None, reference=None, strata=())
+    single = analyze_file(spec).result
+    text = results_sentence(single, TextOptions())
+    assert text.startswith(f"Median RFS was {single.groups[0].median[0]:.1f} months")
+    assert f"in {single.cohort.n} patients." in text
+    assert "log-rank" not in text and "hazard ratio" not in text
+
+
+def test_group_table_holds_the_results_numbers() -> None:
+    r = demo()
+    table = group_table(r, TextOptions())
+    assert table.header[:4] == ("Group", "Patients", "Events", "Censored")
+    assert [row[0] for row in table.rows] == ["observation", "sorafenib", "All patients"]
+    for row, g in zip(table.rows, (*r.groups, r.overall), strict=True):
+        assert row[1:4] == (str(g.n), str(g.events), str(g.censored))
+        assert row[4] == fmt.median_text(*g.median[:3])
+        for cell, s, lo, hi in zip(row[5:8], g.landmarks.survival, g.landmarks.ci_lower,
+                                   g.landmarks.ci_upper, strict=True):
+            assert cell == f"{s * 100:.1f}% (95% CI {lo * 100:.1f}\u2013{hi * 100:.1f})"
+        assert row[8] == f"{g.rmst.rmst:.1f} ({g.rmst.se:.1f})"
+    lines = table.tsv().splitlines()
+    assert len(lines) == 4 and all(line.count("\t") == 8 for line in lines)
+
+
+def test_comparison_table_lists_tests_and_hazard_ratios() -> None:
+    r = demo()
+    table = comparison_table(r, TextOptions())
+    names = [row[0] for row in table.rows]
+    assert names[0] == "Log-rank test"
+    assert names[1].startswith("Log-rank test stratified by interval_nephrectomy")
+    assert names[2] == "Hazard ratio, sorafenib vs observation (Cox)"
+    assert table.rows[0][2] == fmt.p_value(r.test("logrank").p_value)
+    cox = next(h for h in r.hazard_ratios if h.model == "cox")
+    assert table.rows[2][1] == fmt.ratio_text(cox.hr, cox.ci_lower, cox.ci_upper)
+
+
+def test_followup_and_lung_in_days() -> None:
+    r = lung()
+    table = followup_table(r, TextOptions())
+    assert table.rows[0][0].endswith("days")
+    assert table.rows[1][1] == "228"
+    text = results_sentence(r, TextOptions())
+    assert text.startswith("Median survival was ")
+    assert "The 365-day survival rate was" in text
+    male, female = r.groups
+    assert f"{male.median[0]:.1f} days" in text and f"{female.median[0]:.1f} days" in text
+
+
+@pytest.mark.parametrize("decimal", [".", ","])
+def test_tsv_has_no_stray_separators(decimal: str) -> None:
+    tsv = group_table(demo(), TextOptions(decimal=decimal)).tsv()
+    assert tsv.endswith("\n") and "\r" not in tsv
