@@ -70,11 +70,30 @@ class _Parser(argparse.ArgumentParser):
 def analyze_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="resort-gui analyze",
                 description="Run the survival analysis headless and write its tables.")
-    p.add_argument("file", nargs="?", help="CSV or XLSX file, header in the first row")
+    p.add_argument("file", nargs="?",
+                   help="data file: .xlsx .xls .ods .csv .tsv .txt .sav .dta")
     p.add_argument("--demo", action="store_true", help="use the built-in synthetic demo trial")
     p.add_argument("--spec", help="re-run an analysis.json written by an earlier run")
     p.add_argument("--time", help="column of follow-up times")
-    p.add_argument("--event", help="column of event status")
+    p.add_argument("--event", action="append", default=[], metavar="COL",
+                   help="column of event status; with dates, repeat it with --stop for a "
+                        "composite endpoint (the earliest event counts)")
+    p.add_argument("--start", metavar="COL", help="column of start dates (randomisation), "
+                                                  "instead of --time")
+    p.add_argument("--stop", action="append", default=[], metavar="COL",
+                   help="column of the date of the --event given just before it (with one "
+                        "event: the date of the event or of last contact)")
+    p.add_argument("--last-contact", metavar="COL",
+                   help="column of the date of last contact (censoring when no event)")
+    p.add_argument("--cutoff", metavar="YYYY-MM-DD",
+                   help="data cut-off: what happened after it is censored at it")
+    p.add_argument("--date-format", metavar="dd/mm/yyyy|mm/dd/yyyy",
+                   help="how dates such as 03/04/2016 read, when no day is above 12")
+    p.add_argument("--header-row", type=int, metavar="N",
+                   help="row holding the column names (default: found under title rows)")
+    p.add_argument("--where", action="append", default=[], metavar="COL=VALUE",
+                   help="analyse the subgroup where COL=VALUE (or COL!=VALUE); repeatable, "
+                        "all must hold")
     p.add_argument("--event-value", action="append", default=[], metavar="V",
                    help="value meaning the event happened (repeatable)")
     p.add_argument("--group", help="column of the arms/groups to compare")
@@ -88,7 +107,7 @@ def analyze_parser() -> argparse.ArgumentParser:
     p.add_argument("--tau", type=float, help="RMST horizon (default: smallest group maximum)")
     p.add_argument("--ties", choices=TIES, default="efron")
     p.add_argument("--time-unit", choices=tuple(TIME_UNITS), default="months")
-    p.add_argument("--sheet", help="worksheet name (default: the first)")
+    p.add_argument("--sheet", help="worksheet name (default: the sheet with the table)")
     p.add_argument("--formats", default="png,svg,pdf", help="figure formats, or 'none'")
     p.add_argument("--out", default="resort-results", help="output folder")
     return p
@@ -105,7 +124,8 @@ def analyze(argv: list[str]) -> int:
     formats = parse_formats(args.formats)
     run = analyze_file(spec, expected_sha256)
     for issue in run.result.issues:
-        print(f"warning: {issue.message}", file=sys.stderr)
+        kind = "note" if issue.severity == "info" else "warning"
+        print(f"{kind}: {issue.message}", file=sys.stderr)
     if run.sha256_changed:
         print(f"warning: {run.raw.name} changed since the analysis file was written "
               "(its SHA-256 differs).", file=sys.stderr)
@@ -135,10 +155,8 @@ def spec_from_args(args: argparse.Namespace) -> tuple[AnalysisSpec, str | None]:
         raise InputError("usage", "give either a data FILE or --demo (see --help).")
     from resort_gui.demo import demo_spec
 
-    if args.demo and args.time is None and args.event is None:
+    if args.demo and args.time is None and not args.event and args.start is None:
         return demo_spec(), None
-    if args.time is None or args.event is None:
-        raise InputError("usage", "--time and --event are required with a data file.")
     return AnalysisSpec(**_role_options(args)), None
 
 
@@ -149,13 +167,52 @@ def _role_options(args: argparse.Namespace) -> dict[str, object]:
         source=DEMO_SOURCE if args.demo else str(Path(args.file).resolve()),
         sheet=args.sheet or ("patients" if args.demo else None),
         patient_id=args.patient_id,
-        endpoint=Endpoint(name="Survival", time=args.time,
-                          events=(EventSource(args.event, tuple(args.event_value)),)),
+        endpoint=_endpoint_options(args), header_row=args.header_row,
+        date_format=_parse_date_format(args.date_format), cutoff=args.cutoff,
+        where=tuple(_parse_condition(c) for c in args.where),
         group=args.group, reference=args.reference, strata=tuple(args.strata),
         conf_type=args.conf_type, conf_level=args.conf_level,
         landmarks=_parse_landmarks(args.landmarks), tau=args.tau, ties=args.ties,
         time_unit=args.time_unit,
     )
+
+
+def _endpoint_options(args: argparse.Namespace) -> Endpoint:
+    """``--time`` + ``--event``, or ``--start`` + ``--event``/``--stop`` pairs."""
+    values = tuple(args.event_value)
+    if not args.event or (args.time is None) == (args.start is None):
+        raise InputError("usage", "give --time COL --event COL (durations), or --start COL "
+                                  "--event COL --stop COL (dates), with a data file.")
+    if args.time is not None:
+        if len(args.event) > 1 or args.stop or args.last_contact:
+            raise InputError("usage", "--time takes one --event; --stop and --last-contact go "
+                                      "with --start.")
+        return Endpoint(name="Survival", time=args.time, events=(EventSource(args.event[0],
+                                                                             values),))
+    if len(args.stop) != len(args.event):
+        raise InputError("usage", f"give one --stop date column for each --event (got "
+                                  f"{len(args.event)} --event and {len(args.stop)} --stop).")
+    events = tuple(EventSource(e, values, d) for e, d in zip(args.event, args.stop, strict=True))
+    return Endpoint(name="Survival", start=args.start, events=events,
+                    last_contact=args.last_contact)
+
+
+def _parse_date_format(text: str | None) -> str | None:
+    from resort_gui.io.dates import normalise_date_order
+
+    try:
+        return None if text is None else normalise_date_order(text)
+    except ValueError as exc:
+        raise InputError("usage", f"--date-format: {exc}.") from None
+
+
+def _parse_condition(text: str) -> object:
+    from resort_gui.io.subgroups import parse_condition
+
+    try:
+        return parse_condition(text)
+    except ValueError as exc:
+        raise InputError("usage", f"--where: {exc}.") from None
 
 
 def _parse_landmarks(text: str | None) -> tuple[float, ...]:

@@ -32,7 +32,7 @@ class Run:
 
 
 def analyze_file(spec: AnalysisSpec, expected_sha256: str | None = None) -> Run:
-    raw = read_table(source_path(spec.source), sheet=spec.sheet)
+    raw = read_table(source_path(spec.source), sheet=spec.sheet, header_row=spec.header_row)
     cohort, issues = build_cohort(raw, spec)
     result = run_analysis(cohort, spec, issues)
     changed = expected_sha256 is not None and expected_sha256 != raw.sha256

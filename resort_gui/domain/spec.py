@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, replace
+from datetime import date
 from typing import Any
 
 SCHEMA_VERSION = 1
 CONF_TYPES = ("log-log", "log", "plain")
 TIES = ("efron", "breslow")
 TIME_UNITS = {"days": 1.0, "weeks": 7.0, "months": 30.4375, "years": 365.25}  # in days
+DATE_ORDERS = ("dmy", "mdy")  # how nn/nn/yyyy dates read: day first or month first
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,25 @@ class Exclusion:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """A subgroup condition: the cell of ``column`` equals ``value`` (or differs from it when
+    ``equal`` is False), compared as text ignoring case; an empty cell satisfies neither."""
+
+    column: str
+    value: str
+    equal: bool = True
+
+
+@dataclass(frozen=True)
 class AnalysisSpec:
     """What to analyse and how. ``source`` is a file path or ``"demo"``."""
 
     source: str = ""
     sheet: str | None = None
+    header_row: int | None = None  # spreadsheet row of the column names (None: found)
+    date_format: str | None = None  # one of DATE_ORDERS, for nn/nn/yyyy dates
+    cutoff: str | None = None  # data cut-off date, YYYY-MM-DD
+    where: tuple[Condition, ...] = ()  # subgroup: every condition must hold
     patient_id: str | None = None
     endpoint: Endpoint = field(default_factory=Endpoint)
     group: str | None = None
@@ -103,6 +119,26 @@ class AnalysisSpec:
             problems.append("A composite endpoint needs the date of last contact.")
         if self.endpoint.from_dates and any(e.date is None for e in self.endpoint.events):
             problems.append("With a start date, every event column needs its date column.")
+        problems += self._import_problems()
+        return problems
+
+    def _import_problems(self) -> list[str]:
+        """Problems with how the table is read: header row, dates, cut-off, subgroup."""
+        problems = []
+        if self.header_row is not None and self.header_row < 1:
+            problems.append(f"The header row is a row number (1 or more), not {self.header_row}.")
+        if self.date_format is not None and self.date_format not in DATE_ORDERS:
+            problems.append(f"Date format must be dd/mm/yyyy or mm/dd/yyyy, "
+                            f"not {self.date_format!r}.")
+        if self.endpoint.time is not None and self.endpoint.start is not None:
+            problems.append("Choose either a time column or a start date, not both.")
+        if self.endpoint.time is not None and len(self.endpoint.events) > 1:
+            problems.append("With a time column, choose one event column (an endpoint made "
+                            "of several events needs their dates).")
+        if self.cutoff is not None:
+            problems += _cutoff_problems(self.cutoff, self.endpoint)
+        if any(not c.column for c in self.where):
+            problems.append("Every subgroup condition needs a column.")
         return problems
 
     def to_json(self) -> str:
@@ -111,6 +147,18 @@ class AnalysisSpec:
     @classmethod
     def from_json(cls, text: str) -> AnalysisSpec:
         return spec_from_dict(json.loads(text))
+
+
+def _cutoff_problems(cutoff: str, endpoint: Endpoint) -> list[str]:
+    problems = []
+    try:
+        date.fromisoformat(cutoff)
+    except ValueError:
+        problems.append(f"The data cut-off is a date written YYYY-MM-DD, not {cutoff!r}.")
+    if not endpoint.from_dates:
+        problems.append("A data cut-off needs dates (a start date and event dates), not a "
+                        "column of durations.")
+    return problems
 
 
 def spec_from_dict(data: dict[str, Any]) -> AnalysisSpec:
@@ -130,8 +178,9 @@ def spec_from_dict(data: dict[str, Any]) -> AnalysisSpec:
     data["strata"] = tuple(data.get("strata", ()))
     data["landmarks"] = tuple(float(t) for t in data.get("landmarks", ()))
     data["exclusions"] = tuple(Exclusion(**e) for e in data.get("exclusions", ()))
+    data["where"] = tuple(Condition(**c) for c in data.get("where", ()))
     return AnalysisSpec(**data)
 
 
-__all__ = ["AnalysisSpec", "Endpoint", "EventSource", "Exclusion", "replace", "spec_from_dict",
-           "SCHEMA_VERSION", "CONF_TYPES", "TIES", "TIME_UNITS"]
+__all__ = ["AnalysisSpec", "Condition", "Endpoint", "EventSource", "Exclusion", "replace",
+           "spec_from_dict", "DATE_ORDERS", "SCHEMA_VERSION", "CONF_TYPES", "TIES", "TIME_UNITS"]

@@ -1,0 +1,187 @@
+"""Finding the table inside a sheet: the header row under title and blank rows, unique
+column names, typed columns, and the rows that are plainly not patients (footers, totals).
+
+Row numbers are always the spreadsheet's own (1 = the first line of the file or sheet).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from resort_gui.domain.cohort import ExcludedRow
+from resort_gui.domain.errors import InputError, Issue
+from resort_gui.io.cells import cell_text
+
+HEADER_SEARCH = 30  # the header must be within the first rows of a sheet
+_NUMBER = re.compile(r"^[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?%?$")
+_DATE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
+_NOTE = re.compile(r"[^\W\d_]{2,}\S*\s+\S*[^\W\d_]{2,}")  # two words: a note, not an id
+FOOTER = re.compile(
+    r"^\s*(end\s+of(\s+the)?\s+(data|file|table|list)|fine\s+(dei\s+|del\s+)?"
+    r"(dati|file|tabella|elenco)|ende\s+der\s+(daten|tabelle)|fin\s+des\s+donn|"
+    r"fin\s+de\s+(los\s+)?datos|totale?s?|totali|gesamt\w*|summe|somma|sum|totaux|"
+    r"average|mean|media|n\s*=)(\W|$)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ColumnNames:
+    """Unique names for the header cells, and a note for each name the file did not give."""
+
+    names: list[str]
+    notes: dict[str, str]
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: the spreadsheet's column letters."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def is_label(cell: Any) -> bool:
+    """A cell that can be a column name: text that is neither a number nor a date."""
+    if not isinstance(cell, str):
+        return False
+    text = cell.strip()
+    return bool(text) and not _NUMBER.match(text) and not _DATE.match(text)
+
+
+def _filled(row: Sequence[Any]) -> list[Any]:
+    return [c for c in row if not _empty(c)]
+
+
+def _empty(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip()) or (
+        isinstance(cell, float) and math.isnan(cell))
+
+
+def find_header(rows: Sequence[Sequence[Any]], where: str) -> int:
+    """Index (in ``rows``) of the first row that looks like column names: at least two
+    cells (or half the table's width) filled, all with text that is not a number or date."""
+    counts = [len(_filled(r)) for r in rows[:HEADER_SEARCH + 50]]
+    if not any(counts):
+        raise InputError("empty_file", f"{where}: there is no data (every cell is empty).")
+    width = max(counts)
+    needed = max(min(2, width), math.ceil(width / 2))
+    for index, row in enumerate(rows[:HEADER_SEARCH]):
+        cells = _filled(row)
+        if len(cells) >= needed and all(is_label(c) for c in cells):
+            return index
+    first = next(i for i, n in enumerate(counts) if n)
+    raise InputError("no_header",
+                     f"{where}: no row of column names found (row {first + 1} starts with "
+                     f"{_filled(rows[first])[0]!r}). Add a row with the column names above the "
+                     "data, or say which row holds them with --header-row N.")
+
+
+def column_names(cells: Sequence[Any]) -> ColumnNames:
+    """Header cells as unique names; a blank one becomes ``column_<letter>``, a repeated one
+    ``<name>_2``, ``<name>_3``... with a note saying so."""
+    names: list[str] = []
+    notes: dict[str, str] = {}
+    for index, cell in enumerate(cells):
+        letter = column_letter(index)
+        text = "" if _empty(cell) else str(cell_text(pd.Series([cell])).iloc[0])
+        name = text or f"column_{letter}"
+        if not text:
+            notes[name] = f"Column {letter} has no name in the header; it is called {name!r}."
+        base, copy = name, 2
+        while name in names:
+            name, copy = f"{base}_{copy}", copy + 1
+        if name != base:
+            notes[name] = (f"Column {letter} has the same name as an earlier column "
+                           f"({base!r}); it is called {name!r}.")
+        names.append(name)
+    return ColumnNames(names, notes)
+
+
+def frame_from_grid(rows: Sequence[Sequence[Any]], names: list[str]) -> pd.DataFrame:
+    """Cells to typed columns: numbers -> float, dates -> datetime64, text -> str, mixed
+    columns stay object (each cell is judged when the column gets a role)."""
+    width = len(names)
+    padded = [list(r[:width]) + [""] * (width - len(r)) if len(r) != width else r for r in rows]
+    columns = list(zip(*padded, strict=True)) if padded else [()] * width
+    return pd.DataFrame({name: _typed(values) for name, values in zip(names, columns,
+                                                                       strict=True)})
+
+
+def _typed(values: Sequence[Any]) -> pd.Series:
+    column = pd.Series(values, dtype=object)
+    column = column.mask(column.map(_empty), None)
+    kind = pd.api.types.infer_dtype(column, skipna=True)
+    if kind in ("floating", "integer", "mixed-integer-float"):
+        return column.astype(float)
+    if kind in ("date", "datetime"):
+        return pd.to_datetime(column.map(_as_datetime))
+    if kind == "string":
+        return column.astype("str")
+    return column
+
+
+def _as_datetime(value: Any) -> Any:
+    return dt.datetime(value.year, value.month, value.day) \
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else value
+
+
+def drop_empty(frame: pd.DataFrame, rows: np.ndarray,
+               notes: dict[str, str]) -> tuple[pd.DataFrame, np.ndarray]:
+    """Drop empty rows, and empty columns the header did not name."""
+    unnamed = [c for c in frame.columns if c in notes and c.startswith("column_")]
+    blank = [c for c in unnamed if frame[c].isna().all()]
+    frame = frame.drop(columns=blank)
+    keep = frame.notna().any(axis=1).to_numpy()
+    return frame[keep].reset_index(drop=True), rows[keep]
+
+
+def not_patients(frame: pd.DataFrame, rows: np.ndarray) -> dict[int, str]:
+    """Positions of rows that are plainly not patients, with the reason: a footer or totals
+    line ("End of data", "Total"...) anywhere, or lone notes below the last patient."""
+    found: dict[int, str] = {}
+    for column in frame.columns:
+        series = frame[column]
+        if series.dtype.kind in "fiubmM":
+            continue
+        hits = series.astype(str).str.match(FOOTER) & series.notna()
+        for position in np.flatnonzero(hits.to_numpy()):
+            first = _first_cell(frame.iloc[position])
+            if first is not None and FOOTER.match(first):
+                found[int(position)] = f"not a patient row ({first!r})"
+    if len(frame.columns) >= 3:
+        for position in range(len(frame) - 1, max(len(frame) - 20, -1), -1):
+            cells = frame.iloc[position].dropna()
+            if len(cells) != 1 or not _NOTE.search(str(cells.iloc[0])):
+                break
+            found[position] = f"not a patient row ({str(cells.iloc[0]).strip()!r})"
+    return found
+
+
+def _first_cell(row: pd.Series) -> str | None:
+    cells = row.dropna()
+    return str(cells.iloc[0]).strip() if len(cells) else None
+
+
+def remove_rows(frame: pd.DataFrame, rows: np.ndarray, reasons: dict[int, str]
+                ) -> tuple[pd.DataFrame, np.ndarray, tuple[ExcludedRow, ...]]:
+    """Take ``reasons``' rows out of the frame, as excluded rows with those reasons."""
+    if not reasons:
+        return frame, rows, ()
+    excluded = tuple(ExcludedRow(int(rows[p]), "", why) for p, why in sorted(reasons.items()))
+    keep = np.ones(len(frame), dtype=bool)
+    keep[list(reasons)] = False
+    return frame[keep].reset_index(drop=True), rows[keep], excluded
+
+
+def name_issues(frame: pd.DataFrame, notes: dict[str, str]) -> tuple[Issue, ...]:
+    return tuple(Issue("column_renamed", note, "info")
+                 for name, note in notes.items() if name in frame.columns)

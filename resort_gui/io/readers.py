@@ -1,0 +1,272 @@
+"""The file formats: what a file really is (by its bytes, not its name), and reading it.
+
+Text tables are decoded (UTF-8, UTF-8 or UTF-16 with BOM, else Windows-1252/Latin-1) and
+their delimiter and decimal mark sniffed; workbooks (xlsx/xlsm/xlsb/xls/ods) are read cell
+by cell with python-calamine; SPSS and Stata files with pyreadstat. Every file is opened
+read-only. Problems with the whole file raise ``InputError`` with a stable code.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from resort_gui.domain.errors import InputError
+
+TEXT, WORKBOOK, STATS = "text", "workbook", "stats"
+SUFFIX_FAMILY = {
+    **dict.fromkeys((".csv", ".tsv", ".txt", ".tab"), TEXT),
+    **dict.fromkeys((".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"), WORKBOOK),
+    **dict.fromkeys((".sav", ".zsav", ".dta"), STATS),
+}
+FAMILY_NAMES = {TEXT: "a text (CSV) table", WORKBOOK: "a spreadsheet workbook",
+                STATS: "an SPSS or Stata data file"}
+RENAME_HINT = {TEXT: ".csv", WORKBOOK: ".xlsx", STATS: ".sav or .dta"}
+DELIMITERS = ("\t", ";", "|", ",")  # preferred in this order when equally consistent
+SNIFF_LINES = 200
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class TextDialect:
+    encoding: str
+    delimiter: str
+    decimal: str
+    skip_lines: int  # a leading "sep=;" line that Excel hides
+
+    def describe(self) -> str:
+        names = {"\t": "tab", ";": "semicolon", "|": "bar", ",": "comma"}
+        mark = "decimal comma" if self.decimal == "," else "decimal point"
+        return f"{names[self.delimiter]}-separated, {mark}, {self.encoding}"
+
+
+def file_family(path: Path) -> str:
+    """TEXT, WORKBOOK or STATS from the file's bytes; refuses empty, damaged, encrypted and
+    misnamed files with a message that says what the file is and what to do."""
+    suffix = path.suffix.lower()
+    family = SUFFIX_FAMILY.get(suffix)
+    if family is None:
+        raise InputError("unsupported_format",
+                         f"{path.name}: cannot read files of type '{suffix or 'none'}'. Save "
+                         "the table as .xlsx, .ods, .csv, .sav or .dta.")
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    if not head:
+        raise InputError("empty_file", f"{path.name}: the file is empty (0 bytes).")
+    if not head.strip(b"\x00"):
+        raise InputError("unreadable_file",
+                         f"{path.name}: the file holds only NUL bytes (it was never completely "
+                         "written, e.g. after a crash). Export the table again.")
+    actual = _family_of_content(path, head, suffix)
+    if actual != family:
+        raise InputError("wrong_extension",
+                         f"{path.name}: the name says {FAMILY_NAMES[family]} but the file is "
+                         f"{FAMILY_NAMES[actual]}. Rename it to end in "
+                         f"{RENAME_HINT[actual]} and open it again.")
+    return family
+
+
+def _family_of_content(path: Path, head: bytes, suffix: str) -> str:
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        _check_workbook_zip(path)
+        return WORKBOOK
+    if head.startswith(_OLE_MAGIC):
+        if _ENCRYPTED_PACKAGE in path.read_bytes():
+            raise _password_protected(path)
+        return WORKBOOK
+    if head.startswith((b"$FL2", b"$FL3", b"<stata_dta>")) or (
+            suffix == ".dta" and len(head) > 1 and 0x66 <= head[0] <= 0x73 and head[1] in (1, 2)):
+        return STATS
+    if head.startswith(b"%PDF"):
+        raise _not_a_table(path, "a PDF document")
+    return TEXT
+
+
+def _check_workbook_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            manifest = archive.read("META-INF/manifest.xml") \
+                if "META-INF/manifest.xml" in names else b""
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise InputError("damaged_file",
+                         f"{path.name}: the file is damaged or incomplete (it was cut short, "
+                         "e.g. by an interrupted copy or download). Copy or export it "
+                         "again.") from None
+    if b"encryption-data" in manifest:
+        raise _password_protected(path)
+    if not ({"xl/workbook.xml", "xl/workbook.bin", "content.xml"} & names):
+        what = "a Word document" if "word/document.xml" in names else \
+            "a PowerPoint file" if "ppt/presentation.xml" in names else "a zip archive"
+        raise _not_a_table(path, what)
+
+
+def _password_protected(path: Path) -> InputError:
+    return InputError("password_protected",
+                      f"{path.name}: the workbook is password-protected (encrypted). Open it, "
+                      "remove the password (File > Info > Protect Workbook) and save a copy.")
+
+
+def _not_a_table(path: Path, what: str) -> InputError:
+    return InputError("unreadable_file",
+                      f"{path.name}: this is {what}, not a table. Export the table from the "
+                      "program that holds it as .xlsx or .csv.")
+
+
+# --- text ----------------------------------------------------------------------------------
+
+def decode_text(path: Path) -> tuple[str, str]:
+    """The file's text and the encoding used: BOM first, then UTF-8, then Windows-1252,
+    then Latin-1 (which decodes anything)."""
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        text, encoding = data.decode("utf-8-sig", errors="replace"), "UTF-8 (BOM)"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text, encoding = data.decode("utf-16", errors="replace"), "UTF-16"
+    elif b"\x00" in data:
+        raise _binary(path)
+    else:
+        text, encoding = _decode_8bit(data)
+    if len(_CONTROL.findall(text, 0, 100_000)) > 0.01 * min(len(text), 100_000):
+        raise _binary(path)
+    return text, encoding
+
+
+def _decode_8bit(data: bytes) -> tuple[str, str]:
+    for codec, name in (("utf-8", "UTF-8"), ("cp1252", "Windows-1252")):
+        try:
+            return data.decode(codec), name
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), "Latin-1"
+
+
+def _binary(path: Path) -> InputError:
+    return InputError("unreadable_file",
+                      f"{path.name}: this is not a text table (it holds binary data). If it "
+                      "came from Excel, save it as .xlsx or as CSV.")
+
+
+def sniff_dialect(text: str, encoding: str) -> tuple[TextDialect, list[str]]:
+    """Delimiter (the one that splits the sample lines most consistently), decimal mark
+    (comma only when the delimiter is not a comma and numbers use it) and the sample lines."""
+    lines = text[:1 << 20].splitlines()[:SNIFF_LINES]
+    skip = 1 if lines and re.fullmatch(r"sep=.\s*", lines[0]) else 0
+    lines = lines[skip:]
+    if skip:
+        delimiter = text[4]
+    else:
+        delimiter = max(DELIMITERS, key=lambda d: (_consistency(lines, d), -DELIMITERS.index(d)))
+    return TextDialect(encoding, delimiter, _decimal_mark(text, delimiter), skip), lines
+
+
+def _consistency(lines: list[str], delimiter: str) -> int:
+    """How many sample lines split into the most common number (> 1) of fields."""
+    counts = Counter(len(row) for row in csv.reader(lines, delimiter=delimiter) if any(row))
+    return max((n for width, n in counts.items() if width > 1), default=0)
+
+
+def _decimal_mark(text: str, delimiter: str) -> str:
+    if delimiter == ",":
+        return "."
+    sep, sample = re.escape(delimiter), text[:1 << 21]
+    comma = re.findall(rf"(?:^|{sep})\s*-?\d+,\d+\s*(?={sep}|$)", sample, flags=re.MULTILINE)
+    point = re.findall(rf"(?:^|{sep})\s*-?\d+\.\d+\s*(?={sep}|$)", sample, flags=re.MULTILINE)
+    return "," if len(comma) > len(point) else "."
+
+
+def split_lines(lines: list[str], delimiter: str) -> list[list[str]]:
+    return [row for row in csv.reader(lines, delimiter=delimiter)]
+
+
+def read_text_body(text: str, dialect: TextDialect, skip_lines: int,
+                   names: list[str]) -> pd.DataFrame:
+    """The records after the first ``skip_lines`` lines, one row per record (blank lines
+    kept as empty rows, so positions stay the spreadsheet's)."""
+    width = len(names)
+    for _ in range(2):
+        try:
+            return pd.read_csv(io.StringIO(text), sep=dialect.delimiter, decimal=dialect.decimal,
+                               header=None, names=names, skiprows=skip_lines,
+                               skip_blank_lines=False, index_col=False, low_memory=False)
+        except pd.errors.ParserError:
+            # a row longer than the header: widen to the longest line (counted without
+            # regard to quotes, an overestimate at worst: the extra columns stay empty)
+            width = max(line.count(dialect.delimiter) + 1 for line in text.splitlines())
+            names = [*names, *(f"\x00{i}" for i in range(len(names), width))]
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+# --- workbooks -----------------------------------------------------------------------------
+
+def _open_workbook(path: Path) -> Any:
+    from python_calamine import CalamineWorkbook
+
+    handle = path.open("rb")
+    try:
+        return CalamineWorkbook.from_filelike(handle)
+    except Exception:  # calamine's own errors for damaged or encrypted contents
+        raise InputError("damaged_file",
+                         f"{path.name}: the workbook cannot be opened (it is damaged or "
+                         "password-protected). Open it in Excel or LibreOffice and save a "
+                         "copy as .xlsx.") from None
+    finally:
+        handle.close()
+
+
+def workbook_sheets(path: Path) -> tuple[str, ...]:
+    return tuple(_open_workbook(path).sheet_names)
+
+
+def workbook_grid(path: Path, sheet: str, nrows: int | None = None) -> list[list[Any]]:
+    """The cells of ``sheet`` from A1 (row i of the list is spreadsheet row i + 1; the first
+    ``nrows`` rows only if given), empty cells as ""; dates as ``datetime.date``/``datetime``.
+    """
+    workbook = _open_workbook(path)
+    try:
+        return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
+    except Exception:  # calamine: a sheet whose XML is damaged
+        raise InputError("damaged_file",
+                         f"{path.name}, sheet {sheet!r}: the sheet cannot be read (the file is "
+                         "damaged). Open it in Excel or LibreOffice and save a copy.") from None
+
+
+# --- SPSS and Stata ------------------------------------------------------------------------
+
+def read_stats_file(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The data (value labels applied: a fully labelled column becomes a categorical in code
+    order, a partly labelled one shows the labels where they exist) and the variable labels."""
+    import pyreadstat
+
+    reader = pyreadstat.read_dta if path.suffix.lower() == ".dta" else pyreadstat.read_sav
+    try:
+        frame, meta = reader(str(path), apply_value_formats=False, user_missing=False,
+                             dates_as_pandas_datetime=True)
+    except Exception:  # pyreadstat.ReadstatError and friends: a damaged file
+        raise InputError("damaged_file",
+                         f"{path.name}: the file cannot be read (it is damaged or not an "
+                         "SPSS/Stata data file). Save it again from SPSS or Stata.") from None
+    for column, labels in meta.variable_value_labels.items():
+        if column in frame.columns and labels:
+            frame[column] = _apply_value_labels(frame[column], labels)
+    variable_labels = {c: str(v) for c, v in meta.column_names_to_labels.items() if v}
+    return frame, variable_labels
+
+
+def _apply_value_labels(column: pd.Series, labels: dict[Any, str]) -> pd.Series:
+    present = column.dropna()
+    if present.isin(list(labels)).all():
+        order = [labels[k] for k in sorted(labels, key=lambda k: (str(type(k)), k))]
+        return pd.Series(pd.Categorical(column.map(labels), categories=list(dict.fromkeys(order))),
+                         index=column.index)
+    return column.astype(object).map(lambda v: labels.get(v, v))
