@@ -89,7 +89,16 @@ def _family_of_content(path: Path, head: bytes, suffix: str) -> str:
         return STATS
     if head.startswith(b"%PDF"):
         raise _not_a_table(path, "a PDF document")
+    if not _looks_like_text(head):
+        raise _binary(path)
     return TEXT
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        return True
+    sample = head.decode("latin-1")
+    return b"\x00" not in head and len(_CONTROL.findall(sample)) <= 0.01 * len(sample)
 
 
 def _check_workbook_zip(path: Path) -> None:
@@ -153,8 +162,9 @@ def _decode_8bit(data: bytes) -> tuple[str, str]:
 
 def _binary(path: Path) -> InputError:
     return InputError("unreadable_file",
-                      f"{path.name}: this is not a text table (it holds binary data). If it "
-                      "came from Excel, save it as .xlsx or as CSV.")
+                      f"{path.name}: the content is not a table this program can read (it is "
+                      "binary data of an unknown kind). Check that this is the right file, "
+                      "and export the table as .xlsx or .csv.")
 
 
 def sniff_dialect(text: str, encoding: str) -> tuple[TextDialect, list[str]]:
