@@ -162,7 +162,8 @@ def cox_ph(
     n, n_events = int(used.sum()), int(event_a[used].sum())
     if n_events == 0:
         return _unfitted(names, n, 0, ties, strata is not None, notes + [NO_EVENTS_NOTE])
-    data = _RiskSets.build(time_a[used], event_a[used], x_a[used], strata_a[used])
+    data = _RiskSets.build(time_a[used], event_a[used], x_a[used], strata_a[used],
+                           collapse=ties != "exact")
     fitted, column_notes = _estimable_columns(data, names)
     notes += column_notes
     if not fitted.any():
@@ -225,48 +226,98 @@ def _dropped_rows_note(strata: IntArray, used: BoolArray) -> list[str]:
 
 @dataclass(frozen=True)
 class _RiskSets:
-    """Rows sorted by (stratum, time) with the index arrays of the event-time tie sets.
+    """Cells sorted by (stratum, time) with the index arrays of the event-time tie sets.
 
-    A *tie set* is the group of deaths sharing one (stratum, time); its risk set is the rows
-    ``set_start .. set_stop - 1`` (same stratum, time >= the death time).
+    A *cell* is one patient, or, when the covariates are 0/1 indicators (a group design) and
+    ties are Efron or Breslow, all the patients sharing stratum, time and covariate values:
+    they have the same relative risk, so each risk-set sum counts the cell ``weight`` times
+    and its deaths ``deaths`` times. Collapsing is exact (the same sums, added in another
+    order) and turns O(n) work per Newton step into O(cells), a few thousand for registry
+    data in days. A *tie set* is the group of deaths sharing one (stratum, time); its risk
+    set is the cells ``set_start .. set_stop - 1`` (same stratum, time >= the death time).
     """
 
-    x: FloatArray           # (n, p) centred covariates, sorted
-    event: BoolArray        # (n,) sorted
-    row_stratum: IntArray   # (n,) 0-based stratum index of each sorted row
-    stratum_start: IntArray  # (S,) first row of each stratum
-    deaths: IntArray        # (m,) sorted-row index of each death
-    death_set: IntArray     # (m,) tie set of each death
-    death_rank: IntArray    # (m,) 0-based position of the death inside its tie set
+    x: FloatArray           # (c, p) centred covariates, sorted
+    weight: FloatArray      # (c,) patients in each cell
+    deaths: FloatArray      # (c,) deaths in each cell
+    row_stratum: IntArray   # (c,) 0-based stratum index of each sorted cell
+    stratum_start: IntArray  # (S,) first cell of each stratum
+    death_cells: IntArray   # (q,) cells with at least one death, sorted
+    set_first_cell: IntArray  # (T,) position in death_cells of each tie set's first cell
     set_size: IntArray      # (T,) number of deaths d_j of each tie set
-    set_start: IntArray     # (T,) first row of the risk set
-    set_stop: IntArray      # (T,) one past the last row of the risk set (stratum end)
+    set_start: IntArray     # (T,) first cell of the risk set
+    set_stop: IntArray      # (T,) one past the last cell of the risk set (stratum end)
 
     @classmethod
-    def build(cls, time: FloatArray, event: BoolArray, x: FloatArray,
-              strata: IntArray) -> _RiskSets:
-        order = np.lexsort((time, strata))
-        time, event, x, strata = time[order], event[order], x[order], strata[order]
-        n = time.size
-        new_stratum = np.r_[True, strata[1:] != strata[:-1]]
-        new_time = new_stratum | np.r_[True, time[1:] != time[:-1]]
+    def build(cls, time: FloatArray, event: BoolArray, x: FloatArray, strata: IntArray,
+              *, collapse: bool) -> _RiskSets:
+        cells = _collapsed_cells(time, event, x, strata) if collapse else None
+        stratum, block, x, weight, deaths = cells or _patient_cells(time, event, x, strata)
+        c = block.size
+        new_stratum = np.r_[True, stratum[1:] != stratum[:-1]]
+        new_block = np.r_[True, block[1:] != block[:-1]]
         stratum_start = np.flatnonzero(new_stratum)
         row_stratum = np.cumsum(new_stratum) - 1
-        stratum_stop = np.r_[stratum_start[1:], n][row_stratum]
-        row_time_first = np.flatnonzero(new_time)[np.cumsum(new_time) - 1]
-        deaths = np.flatnonzero(event)
-        set_rows, death_set = np.unique(row_time_first[deaths], return_inverse=True)
-        death_rank = np.arange(deaths.size) - np.searchsorted(death_set, death_set)
+        stratum_stop = np.r_[stratum_start[1:], c][row_stratum]
+        block_first = np.flatnonzero(new_block)[np.cumsum(new_block) - 1]
+        death_cells = np.flatnonzero(deaths)
+        death_block = block_first[death_cells]
+        new_set = np.r_[True, death_block[1:] != death_block[:-1]]
+        set_first_cell = np.flatnonzero(new_set)
+        set_rows = death_block[set_first_cell]
+        centre = weight @ x / weight.sum()
         return cls(
-            x=x - x.mean(axis=0), event=event, row_stratum=row_stratum,
-            stratum_start=stratum_start, deaths=deaths, death_set=death_set.reshape(-1),
-            death_rank=death_rank, set_size=np.bincount(death_set.reshape(-1)),
+            x=x - centre, weight=weight, deaths=deaths, row_stratum=row_stratum,
+            stratum_start=stratum_start, death_cells=death_cells,
+            set_first_cell=set_first_cell,
+            set_size=np.add.reduceat(deaths[death_cells], set_first_cell).astype(np.int64),
             set_start=set_rows, set_stop=stratum_stop[set_rows],
         )
 
     def restrict(self, columns: BoolArray) -> _RiskSets:
         """The same risk sets with only the given covariate columns."""
         return replace(self, x=self.x[:, columns])
+
+
+_Cells = tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray]
+"""stratum, (stratum, time) block, covariates, patients and deaths of each cell, sorted."""
+
+MAX_INDICATOR_COLUMNS = 16
+MAX_CELLS_PER_PATIENT = 4
+"""The dense (stratum, time, covariate pattern) table is used up to this size times n."""
+
+
+def _patient_cells(time: FloatArray, event: BoolArray, x: FloatArray,
+                   strata: IntArray) -> _Cells:
+    """One cell per patient: the rows sorted by (stratum, time)."""
+    order = np.lexsort((time, strata))
+    time, stratum = time[order], strata[order]
+    new_block = np.r_[True, (stratum[1:] != stratum[:-1]) | (time[1:] != time[:-1])]
+    return (stratum, np.cumsum(new_block) - 1, x[order], np.ones(time.size),
+            event[order].astype(np.float64))
+
+
+def _collapsed_cells(time: FloatArray, event: BoolArray, x: FloatArray,
+                     strata: IntArray) -> _Cells | None:
+    """Patients counted by (stratum, time, pattern of 0/1 covariates), without sorting rows;
+    None when a covariate is not 0/1 or the table would be too large."""
+    p = x.shape[1]
+    if p > MAX_INDICATOR_COLUMNS or not np.all((x == 0.0) | (x == 1.0)):
+        return None
+    times, time_code = np.unique(time, return_inverse=True)
+    n_strata, patterns = int(strata.max()) + 1, 1 << p
+    size = n_strata * times.size * patterns
+    if size > MAX_CELLS_PER_PATIENT * time.size + 4096:
+        return None
+    pattern = x @ (1 << np.arange(p)).astype(np.float64)
+    key = (strata * times.size + time_code.reshape(-1)) * patterns + pattern.astype(np.int64)
+    weight = np.bincount(key, minlength=size)
+    deaths = np.bincount(key, weights=event, minlength=size)
+    cells = np.flatnonzero(weight)
+    block = cells // patterns
+    bits = ((cells % patterns)[:, None] >> np.arange(p)) & 1
+    return (block // times.size, block, bits.astype(np.float64),
+            weight[cells].astype(np.float64), deaths[cells])
 
 
 def _risk_set_sums(values: FloatArray, start: IntArray, stop: IntArray) -> FloatArray:
@@ -284,9 +335,9 @@ def _estimable_columns(data: _RiskSets, names: tuple[str, ...],
     the column's scale) applied to the information matrix at beta = 0 after scaling each
     column by its total sum of squares, so it does not depend on the units of ``X``.
     """
-    scale = (data.x ** 2).sum(axis=0)
+    scale = data.weight @ data.x ** 2
     constant = np.ptp(data.x, axis=0) == 0
-    _, _, info = _breslow_efron(data, np.zeros(data.x.shape[1]), efron=False)
+    _, _, info = _breslow_efron(data, np.zeros(data.x.shape[1]), _Terms.breslow(data))
     aliased = _aliased_pivots(info, np.where(constant, 1.0, scale)) & ~constant
     notes = [f"'{names[j]}' has the same value for every patient (e.g. a group with no "
              "patients), so its hazard ratio cannot be estimated."
@@ -319,14 +370,15 @@ def _aliased_pivots(info: FloatArray, scale: FloatArray) -> BoolArray:
 def _likelihood_function(data: _RiskSets, ties: str) -> Callable[[FloatArray], Evaluation]:
     if ties == "exact":
         return lambda beta: _exact(data, beta)
-    return lambda beta: _breslow_efron(data, beta, efron=ties == "efron")
+    terms = _Terms.per_death(data, efron=True) if ties == "efron" else _Terms.breslow(data)
+    return lambda beta: _breslow_efron(data, beta, terms)
 
 
 def _relative_risks(data: _RiskSets, beta: FloatArray,
                     ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """``eta = x beta``, ``r = exp(eta - shift)`` and the per-row ``shift``.
+    """``eta = x beta``, ``r = exp(eta - shift)`` and the per-cell ``shift``.
 
-    ``shift`` is the largest ``eta`` of the row's stratum, which keeps ``r <= 1``; being
+    ``shift`` is the largest ``eta`` of the cell's stratum, which keeps ``r <= 1``; being
     constant within a stratum it is added back to the log of every risk-set sum.
     """
     eta = data.x @ beta
@@ -335,35 +387,58 @@ def _relative_risks(data: _RiskSets, beta: FloatArray,
 
 
 def _moments(data: _RiskSets, r: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Per-row ``r``, ``r x`` and ``r x x'`` (the summands of the risk-set sums)."""
+    """Per-cell ``r``, ``r x`` and ``r x x'`` (the summands of the risk-set sums)."""
     rx = r[:, None] * data.x
     return r, rx, rx[:, :, None] * data.x[:, None, :]
 
 
-def _breslow_efron(data: _RiskSets, beta: FloatArray, *, efron: bool) -> Evaluation:
-    """Log partial likelihood, score and information (Breslow or Efron ties)."""
+@dataclass(frozen=True)
+class _Terms:
+    """The denominators of the log partial likelihood: term i belongs to tie set ``set[i]``,
+    removes ``fraction[i]`` of the set's own deaths from its risk set (Efron) and counts
+    ``weight[i]`` times."""
+
+    set: IntArray
+    fraction: FloatArray
+    weight: FloatArray
+
+    @classmethod
+    def per_death(cls, data: _RiskSets, *, efron: bool) -> _Terms:
+        """One term per death, in the order of ``death_cells`` (when no cell holds two
+        deaths): with Efron's rule death k (0-based) of a set of d deaths removes k/d."""
+        sets = np.repeat(np.arange(data.set_size.size), data.set_size)
+        first = np.cumsum(data.set_size) - data.set_size
+        rank = np.arange(sets.size) - first[sets]
+        fraction = rank / data.set_size[sets] if efron else np.zeros(sets.size)
+        return cls(sets, fraction, np.ones(sets.size))
+
+    @classmethod
+    def breslow(cls, data: _RiskSets, sets: IntArray | None = None) -> _Terms:
+        """One term per tie set, counted d times (every death sees the whole risk set)."""
+        sets = np.arange(data.set_size.size) if sets is None else sets
+        return cls(sets, np.zeros(sets.size), data.set_size[sets].astype(np.float64))
+
+
+def _breslow_efron(data: _RiskSets, beta: FloatArray, terms: _Terms) -> Evaluation:
+    """Log partial likelihood, score and information (Breslow or Efron ``terms``)."""
     eta, r, shift = _relative_risks(data, beta)
-    fraction = (data.death_rank / data.set_size[data.death_set] if efron
-                else np.zeros(data.deaths.size))
-    s0, s1, s2 = _death_denominators(data, _moments(data, r), fraction)
+    s0, s1, s2 = _denominators(data, _moments(data, r), terms)
     log_sum, mean, covariance = _risk_set_terms(s0, s1, s2)
-    return _combine(data, eta, log_sum + shift[data.deaths], mean, covariance)
+    return _combine(data, eta, log_sum + shift[data.set_start[terms.set]], mean, covariance,
+                    terms.weight)
 
 
-def _death_denominators(data: _RiskSets, moments: tuple[FloatArray, ...],
-                        fraction: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Per death: the (Efron-reduced) risk-set sums of r, r x, r x x'.
-
-    Death k (0-based) of a tie set of d deaths sees the risk set minus k/d of the tie set's
-    own deaths; ``fraction`` = 0 gives Breslow.
-    """
-    set_first_death = np.flatnonzero(data.death_rank == 0)
+def _denominators(data: _RiskSets, moments: tuple[FloatArray, ...],
+                  terms: _Terms) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per term: the (Efron-reduced) risk-set sums of r, r x, r x x'."""
     result = []
     for values in moments:
-        at_risk = _risk_set_sums(values, data.set_start, data.set_stop)[data.death_set]
-        tied = np.add.reduceat(values[data.deaths], set_first_death, axis=0)[data.death_set]
-        weight = fraction.reshape((-1,) + (1,) * (values.ndim - 1))
-        result.append(at_risk - weight * tied)
+        shape = (-1,) + (1,) * (values.ndim - 1)
+        at_risk = _risk_set_sums(values * data.weight.reshape(shape), data.set_start,
+                                 data.set_stop)
+        dying = values[data.death_cells] * data.deaths[data.death_cells].reshape(shape)
+        tied = np.add.reduceat(dying, data.set_first_cell, axis=0)
+        result.append(at_risk[terms.set] - terms.fraction.reshape(shape) * tied[terms.set])
     s0, s1, s2 = result
     return s0, s1, s2
 
@@ -377,23 +452,23 @@ def _risk_set_terms(s0: FloatArray, s1: FloatArray, s2: FloatArray,
 
 
 def _combine(data: _RiskSets, eta: FloatArray, log_sum: FloatArray, mean: FloatArray,
-             covariance: FloatArray) -> Evaluation:
+             covariance: FloatArray, weight: FloatArray) -> Evaluation:
     """loglik = sum eta(deaths) - sum log-denominators; score; information."""
-    loglik = eta[data.deaths].sum() - log_sum.sum()
-    score = data.x[data.deaths].sum(axis=0) - mean.sum(axis=0)
-    return float(loglik), score, covariance.sum(axis=0)
+    loglik = data.deaths @ eta - weight @ log_sum
+    score = data.deaths @ data.x - weight @ mean
+    return float(loglik), score, np.tensordot(weight, covariance, axes=1)
 
 
 def _exact(data: _RiskSets, beta: FloatArray) -> Evaluation:
     """Exact partial likelihood: Breslow's closed form where d = 1, recursion where d > 1."""
     eta, r, shift = _relative_risks(data, beta)
-    single = data.set_size[data.death_set] == 1
-    s0, s1, s2 = _death_denominators(data, _moments(data, r), np.zeros(data.deaths.size))
-    log_sum, mean, covariance = _risk_set_terms(s0[single], s1[single], s2[single])
+    terms = _Terms.breslow(data, np.flatnonzero(data.set_size == 1))
+    s0, s1, s2 = _denominators(data, _moments(data, r), terms)
+    log_sum, mean, covariance = _risk_set_terms(s0, s1, s2)
     tied_log, tied_mean, tied_cov = _exact_tied_sets(data, r, shift)
-    return _combine(data, eta, np.r_[log_sum + shift[data.deaths[single]], tied_log],
-                    np.concatenate([mean, tied_mean]),
-                    np.concatenate([covariance, tied_cov]))
+    return _combine(data, eta, np.r_[log_sum + shift[data.set_start[terms.set]], tied_log],
+                    np.concatenate([mean, tied_mean]), np.concatenate([covariance, tied_cov]),
+                    np.r_[terms.weight, np.ones(tied_log.size)])
 
 
 def _exact_tied_sets(data: _RiskSets, r: FloatArray, shift: FloatArray,
@@ -524,7 +599,7 @@ def _assemble(fit: _Fit, data: _RiskSets, names: tuple[str, ...], fitted: BoolAr
         terms=names, coef=coef, se=se, **_wald(coef, se),
         loglik=(fit.loglik_initial, fit.loglik),
         lr_chisq=2.0 * (fit.loglik - fit.loglik_initial), score_chisq=fit.score_chisq,
-        df=int(fitted.sum()), n=int(data.event.size), events=int(data.event.sum()),
+        df=int(fitted.sum()), n=int(data.weight.sum()), events=int(data.set_size.sum()),
         ties=ties, stratified=stratified, converged=converged, note=" ".join(notes),
     )
 
@@ -555,7 +630,7 @@ def _diverging_note(data: _RiskSets, names: tuple[str, ...], fitted: BoolArray,
     notes = []
     for j, col in zip(np.flatnonzero(diverging), columns, strict=True):
         values = np.unique(x[:, j])
-        dead_values = np.unique(x[data.deaths, j])
+        dead_values = np.unique(x[data.death_cells, j])
         if values.size == 2 and dead_values.size == 1 and fitted.sum() == 1:
             return ONE_GROUP_NOTE
         if values.size == 2 and dead_values.size == 1 and dead_values[0] == values[0]:

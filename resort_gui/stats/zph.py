@@ -17,10 +17,11 @@ from resort_gui.domain.results import CoxModel, FloatArray, KaplanMeier
 from resort_gui.domain.trial_results import ProportionalHazardsTest
 from resort_gui.stats.cox import (
     _as_arrays,
-    _death_denominators,
+    _denominators,
     _moments,
     _relative_risks,
     _RiskSets,
+    _Terms,
     _usable_rows,
 )
 from resort_gui.stats.km import kaplan_meier
@@ -87,8 +88,8 @@ def cox_zph(time: ArrayLike, event: ArrayLike, X: ArrayLike, model: CoxModel, *,
     time_u, event_u, strata_u = time_a[used], event_a[used], strata_a[used]
     g = _transformed_time(time_u, event_u, transform)
     g = g - g[event_u].mean()
-    data = _RiskSets.build(time_u, event_u, x_a[used][:, fitted], strata_u)
-    g_death = g[np.lexsort((time_u, strata_u))][data.deaths]  # the order of _RiskSets.build
+    data = _RiskSets.build(time_u, event_u, x_a[used][:, fitted], strata_u, collapse=False)
+    g_death = g[np.lexsort((time_u, strata_u))][data.death_cells]  # one patient per cell
     score, information = _time_interaction_score(data, model.coef[fitted], g_death,
                                                  efron=model.ties == "efron")
     return _tests(names, fitted, score, information)
@@ -113,13 +114,11 @@ def _time_interaction_score(data: _RiskSets, beta: FloatArray, g: FloatArray, *,
                             efron: bool) -> tuple[FloatArray, FloatArray]:
     """``u = (0, U_2)`` and the 2p x 2p information of (x, g(t) x) at (beta, 0)."""
     _, r, _ = _relative_risks(data, beta)
-    fraction = (data.death_rank / data.set_size[data.death_set] if efron
-                else np.zeros(data.deaths.size))
-    s0, s1, s2 = _death_denominators(data, _moments(data, r), fraction)
+    s0, s1, s2 = _denominators(data, _moments(data, r), _Terms.per_death(data, efron=efron))
     mean = s1 / s0[:, None]
     covariance = s2 / s0[:, None, None] - mean[:, :, None] * mean[:, None, :]
     p = beta.size
-    score = np.r_[np.zeros(p), (g[:, None] * (data.x[data.deaths] - mean)).sum(axis=0)]
+    score = np.r_[np.zeros(p), (g[:, None] * (data.x[data.death_cells] - mean)).sum(axis=0)]
     weights = np.stack([np.ones_like(g), g, g * g])  # 1, g, g^2 per death
     i11, i12, i22 = np.einsum("wd,dij->wij", weights, covariance)
     information = np.block([[i11, i12], [i12, i22]])

@@ -203,3 +203,23 @@ def test_group_design():
     assert np.isnan(design[3]).all()
     with pytest.raises(ValueError):
         group_design([0, 3], 3)
+
+
+@FAST
+@given(data=two_groups(), ties=st.sampled_from(("efron", "breslow")), stratified=st.booleans(),
+       beta=st.floats(-3.0, 3.0))
+def test_patients_collapsed_into_cells_give_the_same_likelihood(data, ties, stratified, beta):
+    """Patients sharing stratum, time and group are one weighted cell for Efron and Breslow:
+    the log-likelihood, score and information must equal those of one row per patient."""
+    from resort_gui.stats.cox import _likelihood_function, _RiskSets
+
+    strata = data["strata"] if stratified else np.zeros_like(data["strata"])
+    assume(data["event"].any())
+    x = group_design(data["group"], 2)
+    collapsed, rows = (_RiskSets.build(data["time"], data["event"], x, strata, collapse=c)
+                       for c in (True, False))
+    assert collapsed.weight.size <= rows.weight.size
+    assert collapsed.weight.sum() == rows.weight.sum() == data["time"].size
+    for a, b in zip(_likelihood_function(collapsed, ties)(np.array([beta])),
+                    _likelihood_function(rows, ties)(np.array([beta])), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
