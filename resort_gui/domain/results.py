@@ -189,6 +189,55 @@ class HazardRatio:
 
 
 @dataclass(frozen=True)
+class PairwiseComparison:
+    """One pair of groups compared on those two groups' patients only; ``p_adjusted``
+    corrects ``p_value`` for the number of pairs by ``method`` (R's ``p.adjust``)."""
+
+    group1: str
+    group2: str
+    test: str
+    chisq: float
+    df: int
+    p_value: float
+    p_adjusted: float
+    method: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SurvivalDifference(_Frameable):
+    """Difference in Kaplan-Meier survival of ``group`` minus ``reference`` at fixed times,
+    with Greenwood standard error, normal confidence interval and two-sided p-value.
+    NaN where not estimable; ``notes`` holds one note per time ("" when none)."""
+
+    time: FloatArray
+    difference: FloatArray
+    std_err: FloatArray
+    ci_lower: FloatArray
+    ci_upper: FloatArray
+    p_value: FloatArray
+    notes: tuple[str, ...]
+    group: str = ""
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class RmstDifference:
+    """Difference in restricted mean survival time up to ``tau``, ``group`` minus
+    ``reference``, with its standard error, normal confidence interval and p-value."""
+
+    tau: float
+    difference: float
+    std_err: float
+    ci_lower: float
+    ci_upper: float
+    p_value: float
+    note: str = ""
+    group: str = ""
+    reference: str = ""
+
+
+@dataclass(frozen=True)
 class AnalysisResult:
     """The one result of ``run_analysis``: what the window shows and what is exported."""
 
@@ -204,6 +253,11 @@ class AnalysisResult:
     tau: float
     ticks: FloatArray
     issues: tuple[Any, ...]  # Issue
+    pairwise: tuple[PairwiseComparison, ...] = ()
+    trend: tuple[Any, ...] = ()  # stats.compare.TrendTest: z keeps the trend's direction
+    milestones: tuple[SurvivalDifference, ...] = ()  # one per group other than the reference
+    rmst_differences: tuple[RmstDifference, ...] = ()  # one per group other than the reference
+    conventions: tuple[Any, ...] = ()  # conventions.ConventionRow
 
     def test(self, name: str) -> GroupTest | None:
         return next((t for t in self.tests if t.name == name), None)
