@@ -1,149 +1,270 @@
 """Render the Kaplan-Meier figure to PNG, TIFF, SVG and PDF at a physical size.
 
-The figure widget is laid out at the physical size in logical pixels (96 per inch), then its
-scene is painted onto the file's device: raster formats scaled to the DPI (which is written
-into the file), vectors with text kept as text.
+The figure widget the window shows is laid out at the file's size and recorded once as paint
+commands (a ``QPicture``); the recording is then painted onto the file's device, in any thread.
+Raster formats are laid out at their final pixel size (pyqtgraph draws legends, ticks and
+symbols in device pixels, so a small scene cannot be scaled up) and their DPI is written into
+the image after painting. Vectors are laid out at 96 logical dpi, which is the resolution of
+every device painted on: pyqtgraph caches its axes as ``QPicture``s, and playing those on a
+device of another resolution rescales their text. SVG and PDF keep text as text with the
+font embedded (PDF by Qt; SVG as a subset ``@font-face``), so they look the same elsewhere.
 """
 
 from __future__ import annotations
 
+import base64
+import io
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize, QSizeF
-from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QImageWriter,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPicture,
+)
 from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QApplication
 
+from resort_gui import __version__
 from resort_gui.domain.results import AnalysisResult
+from resort_gui.export.figure_options import (
+    DEFAULT_SIZE,
+    MM_PER_INCH,
+    RASTER_FORMATS,
+    FigureSize,
+    check_raster_size,
+    figure_height_mm,
+)
 from resort_gui.export.safe_write import write_atomically
 from resort_gui.figure import FigureModel, FigureStyle, build_figure
-from resort_gui.ui.km_plot import KMFigureWidget
+from resort_gui.resources import resource_path
+from resort_gui.ui.km_plot import KMFigureWidget, header_layout
 from resort_gui.ui.qt_app import ensure_app
 
 LOGICAL_DPI = 96.0
-MM_PER_INCH = 25.4
+SVG_FONTS = {"400": "DejaVuSans.ttf", "700": "DejaVuSans-Bold.ttf"}  # font-weight: file
+SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
-def render_km_figure(result: AnalysisResult, stem: Path, formats: tuple[str, ...], *,
-                     width_mm: float = 175.0, height_mm: float | None = None,
-                     dpi: int = 300, style: FigureStyle | None = None,
-                     protect: tuple[Path, ...] = ()) -> list[Path]:
-    """Write ``stem.<fmt>`` for each format; returns the paths written."""
+@dataclass(frozen=True)
+class RecordedFigure:
+    """A figure laid out at its physical size and recorded as paint commands; painting it
+    is thread-safe (QPainter on QImage, QPdfWriter and QSvgGenerator)."""
+
+    picture: QPicture
+    width_px: int
+    height_px: int
+    width_mm: float
+    height_mm: float
+
+
+def figure_model(result: AnalysisResult, size: FigureSize = DEFAULT_SIZE,
+                 style: FigureStyle | None = None) -> FigureModel:
+    """The figure of ``result`` with its text set at the size's font size."""
+    return build_figure(result, replace(style or FigureStyle(), font_size=size.font_pt))
+
+
+def figure_height(model: FigureModel, size: FigureSize) -> float:
+    """The figure's height in mm at ``size``: the legend and the risk table add lines."""
+    ensure_app()  # the legend's rows depend on font metrics
+    risk_lines = sum(len(b.rows) + 1 for b in model.risk_blocks)
+    px = model.font_size * LOGICAL_DPI / 72
+    content_width = size.width_mm / MM_PER_INCH * LOGICAL_DPI - px * 2.2  # layout margins
+    header = header_layout(model, content_width, px)
+    return figure_height_mm(size, header.lines + (1 if model.title else 0), risk_lines)
+
+
+def record_figure(model: FigureModel, width_mm: float, height_mm: float,
+                  device_dpi: float) -> RecordedFigure:
+    """Lay the figure out at ``width_mm`` x ``height_mm`` in pixels of ``device_dpi`` and record
+    it. GUI thread only (it builds a widget)."""
     ensure_app()
-    model = build_figure(result, style)
-    rows = sum(len(b.rows) for b in model.risk_blocks)
-    height_mm = height_mm or width_mm * 0.62 + rows * 4.5 + len(model.risk_blocks) * 5
-    written = []
-    for fmt in formats:
-        device_dpi = dpi if fmt in RASTER_FORMATS else LOGICAL_DPI
-        widget = _laid_out(model, width_mm, height_mm, device_dpi)
-        try:
-            data = _RENDERERS[fmt](widget, width_mm, height_mm, dpi)
-        finally:
-            widget.close()
-            widget.deleteLater()
-        path = stem.with_suffix(f".{fmt}")
-        write_atomically(path, lambda h, d=data: h.write(d), binary=True, protect=protect)
-        written.append(path)
-    return written
-
-
-def _laid_out(model: FigureModel, width_mm: float, height_mm: float,
-              device_dpi: float) -> KMFigureWidget:
-    """The figure laid out at its physical size in pixels of ``device_dpi``."""
     widget = KMFigureWidget(px_per_pt=device_dpi / 72)
-    widget.resize(QSize(round(width_mm / MM_PER_INCH * device_dpi),
-                        round(height_mm / MM_PER_INCH * device_dpi)))
-    widget.show_figure(model)
-    _settle(widget)
-    return widget
-
-
-RASTER_FORMATS = ("png", "tiff")
+    try:
+        widget.resize(QSize(round(width_mm / MM_PER_INCH * device_dpi),
+                            round(height_mm / MM_PER_INCH * device_dpi)))
+        widget.show_figure(model)
+        _settle(widget)
+        picture = QPicture()
+        painter = QPainter(picture)
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            rect = QRectF(0, 0, widget.width(), widget.height())
+            widget.scene().render(painter, rect, rect)
+        finally:
+            painter.end()
+        return RecordedFigure(picture, widget.width(), widget.height(), width_mm, height_mm)
+    finally:
+        widget.close()
+        widget.deleteLater()
 
 
 def _settle(widget: KMFigureWidget) -> None:
-    """Let Qt lay the figure out at its size before it is painted: pyqtgraph lays out only
-    a shown widget, so it is shown without ever reaching the screen."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
-
+    """Let Qt lay the figure out at its size: pyqtgraph lays out only a shown widget, so it
+    is shown without ever reaching the screen."""
     widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     widget.show()
     for _ in range(3):
         QApplication.processEvents()
 
 
-def _paint(widget: KMFigureWidget, painter: QPainter, target: QRectF) -> None:
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-    widget.scene().render(painter, target, QRectF(0, 0, widget.width(), widget.height()))
+def record_for(model: FigureModel, size: FigureSize, fmt: str, dpi: int) -> RecordedFigure:
+    """The recording a file of ``fmt`` is painted from: rasters at ``dpi``, vectors at 96."""
+    height = figure_height(model, size)
+    if fmt in RASTER_FORMATS:
+        check_raster_size(size.width_mm, height, dpi)
+        return record_figure(model, size.width_mm, height, dpi)
+    return record_figure(model, size.width_mm, height, LOGICAL_DPI)
 
 
-def _raster(fmt: str):
-    def render(widget: KMFigureWidget, width_mm: float, height_mm: float, dpi: int) -> bytes:
-        image = QImage(widget.size(), QImage.Format.Format_ARGB32)
-        image.fill(QColor("white"))
-        painter = QPainter(image)  # one scene pixel to one image pixel
-        try:
-            _paint(widget, painter, QRectF(image.rect()))
-        finally:
-            painter.end()
-        dots_per_metre = round(dpi / 0.0254)  # written into the file only after painting:
-        image.setDotsPerMeterX(dots_per_metre)  # painting at another device DPI re-lays out
-        image.setDotsPerMeterY(dots_per_metre)  # the text of pyqtgraph's axes
-        return _encode(image, fmt)
-
-    return render
+FileJob = tuple[Path, Callable[[], bytes]]
+"""A file to write and the function that makes its bytes (thread-safe)."""
 
 
-def _encode(image: QImage, fmt: str) -> bytes:
+def figure_jobs(result: AnalysisResult, stem: Path, formats: tuple[str, ...], *,
+                size: FigureSize = DEFAULT_SIZE, dpi: int = 300,
+                style: FigureStyle | None = None) -> list[FileJob]:
+    """Lay the figure out and record it (GUI thread; fast), returning one job per format
+    whose encoding (the slow part) may run in a worker."""
+    model = figure_model(result, size, style)
+    recordings: dict[bool, RecordedFigure] = {}
+    jobs: list[FileJob] = []
+    for fmt in formats:
+        raster = fmt in RASTER_FORMATS
+        if raster not in recordings:
+            recordings[raster] = record_for(model, size, fmt, dpi)
+        jobs.append((stem.with_suffix(f".{fmt}"),
+                     partial(encode_figure, recordings[raster], fmt, dpi)))
+    return jobs
+
+
+def run_jobs(jobs: list[FileJob], protect: tuple[Path, ...] = ()) -> list[Path]:
+    """Make each job's bytes and write them atomically; returns the paths written."""
+    for path, make in jobs:
+        data = make()
+        write_atomically(path, lambda h, d=data: h.write(d), binary=True, protect=protect)
+    return [path for path, _ in jobs]
+
+
+def render_figure(result: AnalysisResult, stem: Path, formats: tuple[str, ...], *,
+                  size: FigureSize = DEFAULT_SIZE, dpi: int = 300,
+                  style: FigureStyle | None = None,
+                  protect: tuple[Path, ...] = ()) -> list[Path]:
+    """Write ``stem.<fmt>`` for each format; returns the paths written."""
+    return run_jobs(figure_jobs(result, stem, formats, size=size, dpi=dpi, style=style),
+                    protect)
+
+
+def encode_figure(figure: RecordedFigure, fmt: str, dpi: int) -> bytes:
+    """The file's bytes; thread-safe."""
+    if fmt in RASTER_FORMATS:
+        return _encode_raster(raster_image(figure, dpi), fmt)
+    return {"svg": _svg, "pdf": _pdf}[fmt](figure)
+
+
+def raster_image(figure: RecordedFigure, dpi: int) -> QImage:
+    """The recording painted pixel for pixel on a white image that says it is ``dpi``."""
+    image = QImage(figure.width_px, figure.height_px, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    try:
+        figure.picture.play(painter)
+    finally:
+        painter.end()
+    dots_per_metre = round(dpi / 0.0254)  # only after painting: the image must paint at
+    image.setDotsPerMeterX(dots_per_metre)  # 96 dpi like the recording
+    image.setDotsPerMeterY(dots_per_metre)
+    return image
+
+
+def _encode_raster(image: QImage, fmt: str) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, fmt.upper()):
-        raise RuntimeError(f"Qt could not encode the figure as {fmt}")
+    writer = QImageWriter(buffer, fmt.encode())
+    if fmt == "tiff":
+        writer.setCompression(1)  # LZW: lossless, and what journals' systems accept
+    if not writer.write(image):
+        raise RuntimeError(f"Qt could not encode the figure as {fmt}: {writer.errorString()}")
     buffer.close()
     return bytes(data.data())
 
 
-def _svg(widget: KMFigureWidget, width_mm: float, height_mm: float, dpi: int) -> bytes:
+def _svg(figure: RecordedFigure) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     generator = QSvgGenerator()
     generator.setOutputDevice(buffer)
-    generator.setSize(QSize(widget.width(), widget.height()))
-    generator.setViewBox(QRectF(0, 0, widget.width(), widget.height()))
+    generator.setSize(QSize(figure.width_px, figure.height_px))
+    generator.setViewBox(QRectF(0, 0, figure.width_px, figure.height_px))
     generator.setResolution(round(LOGICAL_DPI))
     generator.setTitle("Kaplan-Meier curves")
-    generator.setDescription("resort-gui")
+    generator.setDescription(f"resort-gui {__version__}")
     painter = QPainter(generator)
     try:
-        _paint(widget, painter, QRectF(0, 0, widget.width(), widget.height()))
+        figure.picture.play(painter)
     finally:
         painter.end()
     buffer.close()
-    return bytes(data.data())
+    return embed_svg_fonts(bytes(data.data()))
 
 
-def _pdf(widget: KMFigureWidget, width_mm: float, height_mm: float, dpi: int) -> bytes:
+def embed_svg_fonts(svg: bytes) -> bytes:
+    """Add an ``@font-face`` with the subset of DejaVu Sans the text uses, so the SVG looks
+    the same on a machine without the font while its text stays text."""
+    from fontTools import subset
+
+    root = ET.fromstring(svg)
+    used: dict[str, set[str]] = {}
+    for group in root.iter(f"{SVG_NS}g"):
+        for text in group.findall(f"{SVG_NS}text"):
+            weight = text.get("font-weight") or group.get("font-weight") or "400"
+            used.setdefault(weight, set()).update(text.text or "")
+    rules = []
+    for weight, chars in sorted(used.items()):
+        options = subset.Options()
+        options.flavor = "woff"
+        options.drop_tables += ["FFTM"]  # FontForge's timestamp: nothing to subset
+        path = resource_path("fonts") / SVG_FONTS.get(weight, SVG_FONTS["400"])
+        font = subset.load_font(io.BytesIO(path.read_bytes()), options)  # no file left open
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text="".join(sorted(chars)) + " 0123456789")
+        subsetter.subset(font)
+        out = io.BytesIO()
+        subset.save_font(font, out, options)
+        encoded = base64.b64encode(out.getvalue()).decode("ascii")
+        rules.append(f'@font-face {{ font-family: "DejaVu Sans"; font-weight: {weight}; '
+                     f'src: url(data:font/woff;base64,{encoded}) format("woff"); }}')
+    style = f'<style type="text/css"><![CDATA[\n{chr(10).join(rules)}\n]]></style>'
+    return svg.replace(b"<defs>", b"<defs>\n" + style.encode("ascii"), 1)
+
+
+def _pdf(figure: RecordedFigure) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
-    writer.setResolution(round(LOGICAL_DPI))  # vectors: the scene's own units, no re-layout
-    writer.setPageLayout(QPageLayout(QPageSize(QSizeF(width_mm, height_mm),
-                                               QPageSize.Unit.Millimeter),
-                                     QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
-    writer.setCreator("resort-gui")
+    writer.setResolution(round(LOGICAL_DPI))
+    writer.setPageLayout(QPageLayout(
+        QPageSize(QSizeF(figure.width_mm, figure.height_mm), QPageSize.Unit.Millimeter),
+        QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+    writer.setCreator(f"resort-gui {__version__}")
+    writer.setTitle("Kaplan-Meier curves")
     painter = QPainter(writer)
     try:
-        target = QRectF(0, 0, writer.width(), writer.height())
-        _paint(widget, painter, target)
+        figure.picture.play(painter)
     finally:
         painter.end()
     buffer.close()
     return bytes(data.data())
-
-
-_RENDERERS = {"png": _raster("png"), "tiff": _raster("tiff"), "svg": _svg, "pdf": _pdf}
