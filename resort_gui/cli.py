@@ -17,8 +17,7 @@ from resort_gui import __version__
 from resort_gui.domain.errors import InputError
 from resort_gui.domain.spec import CONF_TYPES, TIES, TIME_UNITS, AnalysisSpec, Endpoint, \
     EventSource, spec_from_dict
-
-FIGURE_FORMATS = ("png", "svg", "pdf")
+from resort_gui.export.figure_options import parse_dpi, parse_formats, parse_size
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,7 +107,14 @@ def analyze_parser() -> argparse.ArgumentParser:
     p.add_argument("--ties", choices=TIES, default="efron")
     p.add_argument("--time-unit", choices=tuple(TIME_UNITS), default="months")
     p.add_argument("--sheet", help="worksheet name (default: the sheet with the table)")
-    p.add_argument("--formats", default="png,svg,pdf", help="figure formats, or 'none'")
+    p.add_argument("--formats", default="png,svg,pdf",
+                   help="figure formats among png,tiff,svg,pdf, or 'none'")
+    p.add_argument("--dpi", default="300", help="resolution of png and tiff: 300, 600 or 1200")
+    p.add_argument("--size", default="175mm",
+                   help="figure size: 85mm, 120mm, 175mm (journal columns), slide (16:9), "
+                        "or WxH in mm such as 100x80mm")
+    p.add_argument("--report", action="store_true",
+                   help="also write report.pdf and report.html (methods, results, figure)")
     p.add_argument("--out", default="resort-results", help="output folder")
     return p
 
@@ -122,6 +128,7 @@ def analyze(argv: list[str]) -> int:
     if problems:
         raise InputError("invalid_settings", *problems)
     formats = parse_formats(args.formats)
+    size, dpi = parse_size(args.size), parse_dpi(args.dpi)
     run = analyze_file(spec, expected_sha256)
     for issue in run.result.issues:
         kind = "note" if issue.severity == "info" else "warning"
@@ -130,20 +137,9 @@ def analyze(argv: list[str]) -> int:
         print(f"warning: {run.raw.name} changed since the analysis file was written "
               "(its SHA-256 differs).", file=sys.stderr)
     out = Path(args.out)
-    written = write_outputs(run, out, formats)
+    written = write_outputs(run, out, formats, size=size, dpi=dpi, report=args.report)
     print(f"wrote {len(written)} files to {out}")
     return 0
-
-
-def parse_formats(text: str) -> tuple[str, ...]:
-    if text.strip().lower() == "none":
-        return ()
-    formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
-    unknown = [f for f in formats if f not in FIGURE_FORMATS]
-    if unknown:
-        raise InputError("usage", f"unknown figure format {', '.join(unknown)}; "
-                                  f"choose from {', '.join(FIGURE_FORMATS)} or none.")
-    return formats
 
 
 def spec_from_args(args: argparse.Namespace) -> tuple[AnalysisSpec, str | None]:

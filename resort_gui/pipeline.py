@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 
 from resort_gui import __version__
@@ -15,8 +16,11 @@ from resort_gui.analysis import run_analysis
 from resort_gui.demo import source_path
 from resort_gui.domain.results import AnalysisResult
 from resort_gui.domain.spec import SCHEMA_VERSION, AnalysisSpec
+from resort_gui.export.figure_options import DEFAULT_SIZE, FigureSize
+from resort_gui.export.report import analysis_description
 from resort_gui.export.safe_write import write_atomically
 from resort_gui.export.tables import result_tables, write_csv
+from resort_gui.export.xlsx import write_workbook
 from resort_gui.io import RawTable, build_cohort, read_table
 
 
@@ -39,22 +43,36 @@ def analyze_file(spec: AnalysisSpec, expected_sha256: str | None = None) -> Run:
     return Run(spec=spec, raw=raw, result=result, sha256_changed=changed)
 
 
-def write_outputs(run: Run, out: Path, formats: tuple[str, ...]) -> list[Path]:
-    """Write every table as CSV, ``analysis.json`` and the figure in ``formats`` into ``out``;
-    replaces only the files it writes, never the input file."""
+def write_outputs(run: Run, out: Path, formats: tuple[str, ...], *,
+                  size: FigureSize = DEFAULT_SIZE, dpi: int = 300,
+                  report: bool = False) -> list[Path]:
+    """Write every table as CSV and as one workbook (``results.xlsx``), ``analysis.json``,
+    the figure in ``formats`` at ``size`` and ``dpi``, and with ``report`` the report
+    (``report.pdf``, ``report.html``) into ``out``; replaces only the files it writes, never
+    the input file."""
     protect = (run.raw.path,)
     written = []
-    for stem, frame in result_tables(run.result).items():
+    tables = result_tables(run.result)
+    for stem, frame in tables.items():
         path = out / f"{stem}.csv"
         write_csv(frame, path, protect=protect)
         written.append(path)
+    created = datetime.now().astimezone()
+    path = out / "results.xlsx"
+    write_workbook(path, tables, analysis_description(run.result, created), protect=protect)
+    written.append(path)
     path = out / "analysis.json"
     write_atomically(path, lambda h: h.write(analysis_json(run)), protect=protect)
     written.append(path)
-    if formats:
-        from resort_gui.ui.render import render_km_figure
+    if formats or report:
+        from resort_gui.ui.render import render_figure
+        from resort_gui.ui.report_pdf import write_report
 
-        written += render_km_figure(run.result, out / "km", formats, protect=protect)
+        written += render_figure(run.result, out / "km", formats, size=size, dpi=dpi,
+                                 protect=protect)
+        if report:
+            written += write_report(run.result, out / "report", created=created,
+                                    protect=protect)
     return written
 
 

@@ -1,0 +1,386 @@
+"""The analysis report as a document: data source and its hash, patients and exclusions, a
+methods paragraph written from the settings actually used, the results table and sentence,
+the figure and the number-at-risk table.
+
+``build_report`` makes a ``Report`` (plain data, no Qt); ``report_html`` writes it as one
+self-contained, escaped HTML file; ``resort_gui.ui.report_pdf`` sets the same blocks as a PDF.
+The numbers are written by ``resort_gui.format`` (through ``resort_gui.summary``).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import platform
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from resort_gui import __version__
+from resort_gui import format as fmt
+from resort_gui.demo import source_path
+from resort_gui.domain.results import AnalysisResult
+from resort_gui.domain.spec import AnalysisSpec
+from resort_gui.summary import (
+    TextOptions,
+    TextTable,
+    comparison_table,
+    endpoint_name,
+    followup_table,
+    group_table,
+    results_sentence,
+)
+
+MAX_LISTED_ROWS = 60  # excluded rows named one by one; the CSV has them all
+CONF_TYPE_NAMES = {"log-log": "log(\u2212log) (complementary log-log)", "log": "log",
+                   "plain": "linear (plain)"}
+OTHER_TEST_NAMES = {
+    "gehan_breslow": "Gehan\u2013Breslow", "tarone_ware": "Tarone\u2013Ware",
+    "peto_peto": "Peto\u2013Peto", "modified_peto": "modified Peto\u2013Peto",
+    "fleming_harrington_1_0": "Fleming\u2013Harrington (\u03c1 = 1, \u03b3 = 0)",
+    "fleming_harrington_1_1": "Fleming\u2013Harrington (\u03c1 = 1, \u03b3 = 1)",
+    "trend": "the log-rank test for trend",
+}
+TIES_NAMES = {"efron": "Efron", "breslow": "Breslow", "exact": "exact"}
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    note: bool = False  # a footnote: set smaller
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class FigureBlock:
+    """Where the Kaplan-Meier figure goes; the renderer supplies the picture."""
+
+    caption: str
+
+
+Block = Heading | Paragraph | Table | FigureBlock
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    subtitle: str
+    blocks: tuple[Block, ...] = field(default_factory=tuple)
+
+    def text(self) -> str:
+        """Every word of the report, for search and tests."""
+        parts = [self.title, self.subtitle]
+        for block in self.blocks:
+            if isinstance(block, Table):
+                parts += [block.caption, *block.header, *(c for r in block.rows for c in r)]
+            else:
+                parts.append(block.text if not isinstance(block, FigureBlock)
+                             else block.caption)
+        return "\n".join(parts)
+
+
+def build_report(result: AnalysisResult, created: datetime | None = None,
+                 options: TextOptions | None = None) -> Report:
+    """The report of ``result`` as analysed at ``created`` (now by default)."""
+    options = options or TextOptions()
+    created = created or datetime.now().astimezone()
+    spec: AnalysisSpec = result.spec
+    what = endpoint_name(result)
+    by = f" by {spec.group}" if spec.group and len(result.groups) > 1 else ""
+    blocks: list[Block] = [
+        Heading("Data source"), _source_table(result, created),
+        Heading("Patients"), *_patient_blocks(result, options),
+        Heading("Methods"), Paragraph(methods_paragraph(result)),
+        Heading("Results"), Paragraph(results_sentence(result, options)),
+        *(_table(t) for t in (group_table(result, options), comparison_table(result, options),
+                              followup_table(result, options)) if t.rows),
+        FigureBlock(figure_caption(result)),
+        risk_table(result, options),
+    ]
+    notes = [i.message for i in result.issues]
+    if notes:
+        blocks += [Heading("Notes"), *(Paragraph(n, note=True) for n in notes)]
+    return Report(title=f"{what[:1].upper()}{what[1:]}{by}: survival analysis",
+                  subtitle=f"resort-gui {__version__}, {created:%Y-%m-%d %H:%M %Z}".strip(),
+                  blocks=tuple(blocks))
+
+
+# -- data source -------------------------------------------------------------------------------
+def analysis_description(result: AnalysisResult,
+                         created: datetime | None = None) -> list[tuple[str, str]]:
+    """(field, value) rows: where the data came from, the settings, the program and the date;
+    the report's "Data source" and the workbook's "Analysis" sheet."""
+    created = created or datetime.now().astimezone()
+    spec: AnalysisSpec = result.spec
+    source = source_path(spec.source)
+    endpoint = spec.endpoint
+    rows = [
+        ("Program", f"resort-gui {__version__}"),
+        ("Analysed on", created.isoformat(timespec="seconds")),
+        ("Data file", source.name),
+        ("Location", str(source.parent)),
+        ("Sheet", spec.sheet or "(first)"),
+        ("SHA-256 of the data file", str(result.cohort.sha256)),
+        ("Endpoint", endpoint.name),
+        ("Time", endpoint.time or f"from {endpoint.start} (dates)"),
+        *((f"Event {i + 1}", _event_text(e)) for i, e in enumerate(endpoint.events)),
+        ("Censored at", endpoint.last_contact or "the time of the last observation"),
+        ("Time unit", spec.time_unit),
+        ("Groups", spec.group or "(none: one group)"),
+        ("Reference group", result.groups[0].label if len(result.groups) > 1 else "-"),
+        ("Strata", ", ".join(spec.strata) or "(none)"),
+        ("Confidence interval", f"{_level(spec.conf_level)}, "
+                                f"{CONF_TYPE_NAMES.get(spec.conf_type, spec.conf_type)}"),
+        ("Ties (Cox)", TIES_NAMES.get(spec.ties, spec.ties)),
+        ("Landmarks", ", ".join(f"{t:g}" for t in spec.landmarks) or "(none)"),
+        ("RMST horizon (tau)", f"{result.tau:g} {spec.time_unit}"
+                               + ("" if spec.tau is not None else " (default)")),
+        ("Patient id column", spec.patient_id or "(none)"),
+        ("Rows excluded by hand", str(len(spec.exclusions))),
+        ("Python", platform.python_version()),
+        ("NumPy / SciPy", _library_versions()),
+    ]
+    return rows
+
+
+def _event_text(event) -> str:
+    values = ", ".join(event.values) if event.values else "guessed (1, yes, ...)"
+    dated = f", dated by {event.date}" if event.date else ""
+    return f"{event.column} = {values}{dated}"
+
+
+def _source_table(result: AnalysisResult, created: datetime) -> Table:
+    keep = {"Data file", "Location", "Sheet", "SHA-256 of the data file", "Analysed on",
+            "Program"}
+    rows = tuple((k, v) for k, v in analysis_description(result, created) if k in keep)
+    return Table("", ("", ""), rows)
+
+
+# -- patients ----------------------------------------------------------------------------------
+def _patient_blocks(result: AnalysisResult, options: TextOptions) -> list[Block]:
+    cohort = result.cohort
+    excluded = cohort.excluded
+    read = cohort.n + len(excluded)
+    text = (f"{read} rows were read; {cohort.n} patients were analysed and {len(excluded)} "
+            f"{'row was' if len(excluded) == 1 else 'rows were'} excluded.")
+    missing = _missing_strata(result)
+    if missing:
+        text += (f" {missing} {'patient' if missing == 1 else 'patients'} with a missing "
+                 f"stratification value {'was' if missing == 1 else 'were'} left out of the "
+                 "stratified analyses only.")
+    blocks: list[Block] = [Paragraph(text), Table("Patients by group", (
+        "Group", "Patients", "Events", "Censored"), tuple(
+            (options.name(g.label), str(g.n), str(g.events), str(g.censored))
+            for g in result.groups))]
+    if excluded:
+        by_reason = Counter(e.reason for e in excluded)
+        rows = tuple((reason, str(count), _row_list(e.row for e in excluded
+                                                    if e.reason == reason))
+                     for reason, count in by_reason.most_common())
+        blocks.append(Table("Rows excluded, by reason", ("Reason", "Rows", "Spreadsheet rows"),
+                            rows))
+    return blocks
+
+
+def _missing_strata(result: AnalysisResult) -> int:
+    strata = result.cohort.strata
+    return 0 if strata is None else int(np.sum(np.asarray(strata) < 0))
+
+
+def _row_list(rows: Iterable[int]) -> str:
+    rows = sorted(rows)
+    listed = ", ".join(str(r) for r in rows[:MAX_LISTED_ROWS])
+    more = len(rows) - MAX_LISTED_ROWS
+    return listed + (f" and {more} more (see excluded_rows.csv)" if more > 0 else "")
+
+
+# -- methods -----------------------------------------------------------------------------------
+def methods_paragraph(result: AnalysisResult) -> str:
+    """How every number was computed, from the settings actually used."""
+    spec: AnalysisSpec = result.spec
+    level = _level(spec.conf_level)
+    unit = spec.time_unit
+    sentences = [
+        _endpoint_sentence(spec),
+        "Survival was estimated with the Kaplan\u2013Meier method, with pointwise "
+        f"{level} confidence intervals computed on the "
+        f"{CONF_TYPE_NAMES.get(spec.conf_type, spec.conf_type)} scale from Greenwood's "
+        "variance.",
+        f"Median survival times and their {level} confidence intervals were read from the "
+        "curve and its confidence band (Brookmeyer\u2013Crowley, as R's quantile.survfit)"
+        + (f"; survival at {_join([f'{t:g}' for t in spec.landmarks])} {unit} was read from "
+           "the curve" if spec.landmarks else "")
+        + f". Restricted mean survival time was computed up to {result.tau:.4g} {unit}"
+        + (" (the shortest of the groups' longest follow-up times)." if spec.tau is None
+           else "."),
+    ]
+    if len(result.groups) > 1:
+        sentences += _comparison_sentences(result)
+    sentences.append("Median follow-up was estimated with the reverse Kaplan\u2013Meier method "
+                     "(censoring taken as the event).")
+    sentences.append(f"Analyses were done with resort-gui {__version__} (Python "
+                     f"{platform.python_version()}, {_library_versions()}), whose estimates "
+                     "are tested against R's survival package.")
+    return " ".join(sentences)
+
+
+def _endpoint_sentence(spec: AnalysisSpec) -> str:
+    e = spec.endpoint
+    events = _join([f"{s.column} ({', '.join(s.values) or 'event values guessed'})"
+                    for s in e.events])
+    if e.time is not None:
+        return (f"{e.name} time was taken from the column {e.time} in {spec.time_unit}; an "
+                f"event was recorded in {events}, other patients were censored.")
+    days = "" if spec.time_unit == "days" else \
+        f" and converted to {spec.time_unit} ({_unit_days(spec.time_unit)} days each)"
+    censor = f" at {e.last_contact}" if e.last_contact else " at their last date"
+    return (f"{e.name} was measured from {e.start} to the earliest event among {events}, "
+            f"each at its date; patients without an event were censored{censor}. Times were "
+            f"computed in days{days}.")
+
+
+def _comparison_sentences(result: AnalysisResult) -> list[str]:
+    spec: AnalysisSpec = result.spec
+    labels = [g.label for g in result.groups]
+    strata = _join(list(spec.strata))
+    names = [t.name for t in result.tests]
+    tests = ["the log-rank test"] if "logrank" in names else []
+    if "logrank_stratified" in names:
+        tests.append(f"the log-rank test stratified by {strata}")
+    out = [f"Groups defined by {spec.group} ({_join(labels)}; reference {labels[0]}) were "
+           f"compared with {_join(tests)}." if tests else ""]
+    others = [n for n in names if n not in ("logrank", "logrank_stratified")
+              and not n.endswith("_stratified")]
+    if others:
+        also = " (also stratified)" if any(n.endswith("_stratified") and n != "logrank_stratified"
+                                           for n in names) else ""
+        out.append(f"Further tests{also} are reported as sensitivity analyses: "
+                   f"{_join([OTHER_TEST_NAMES.get(n, n.replace('_', ' ')) for n in others])}.")
+    if result.cox is not None:
+        ties = TIES_NAMES.get(spec.ties, spec.ties)
+        stratified = (f", without and with stratification by {strata}"
+                      if result.cox_stratified is not None else "")
+        out.append(f"Hazard ratios against {labels[0]} with 95% Wald confidence intervals "
+                   f"were estimated with Cox proportional-hazards models ({ties} method for "
+                   f"tied event times){stratified}.")
+    return [s for s in out if s]
+
+
+def _unit_days(unit: str) -> str:
+    from resort_gui.domain.spec import TIME_UNITS
+
+    return f"{TIME_UNITS[unit]:g}"
+
+
+# -- results -----------------------------------------------------------------------------------
+def figure_caption(result: AnalysisResult) -> str:
+    spec: AnalysisSpec = result.spec
+    by = f" by {spec.group}" if spec.group and len(result.groups) > 1 else ""
+    return (f"Kaplan\u2013Meier estimates of {endpoint_name(result)}{by}, with pointwise "
+            f"{_level(spec.conf_level)} confidence bands; tick marks show censored patients. "
+            "Numbers at risk under the plot.")
+
+
+def risk_table(result: AnalysisResult, options: TextOptions) -> Table:
+    unit = result.cohort.time_unit
+    header = ("Group", *(f"{fmt.number(t, 0 if float(t).is_integer() else 1)}"
+                         for t in result.ticks))
+    rows = tuple((options.name(g.label), *(str(int(n)) for n in g.at_risk.n_risk))
+                 for g in result.groups)
+    return Table(f"Number at risk (time in {unit})", header, rows)
+
+
+def _table(table: TextTable) -> Table:
+    return Table(table.title, tuple(table.header), tuple(tuple(r) for r in table.rows))
+
+
+def _level(level: float) -> str:
+    return f"{round(level * 100):g}%"
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _library_versions() -> str:
+    import numpy
+    import scipy
+
+    return f"NumPy {numpy.__version__}, SciPy {scipy.__version__}"
+
+
+# -- HTML ------------------------------------------------------------------------------------
+_CSS = """
+body { font-family: "DejaVu Sans", Verdana, sans-serif; font-size: 10pt; color: #000;
+       max-width: 180mm; margin: 2em auto; line-height: 1.4; }
+h1 { font-size: 15pt; margin-bottom: 0.1em; } h2 { font-size: 12pt; margin-top: 1.4em; }
+.subtitle { color: #444; margin-top: 0; }
+table { border-collapse: collapse; margin: 0.4em 0 1em; }
+caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
+th, td { border-bottom: 1px solid #bbb; padding: 0.15em 0.6em; text-align: left;
+         vertical-align: top; }
+th { border-bottom: 1.5px solid #000; }
+td.num { text-align: right; }
+.note { font-size: 8.5pt; color: #333; }
+figure { margin: 1em 0; } figure img { width: 100%; height: auto; }
+figcaption { font-size: 9pt; }
+"""
+
+
+def report_html(report: Report, figure_svg: bytes | None = None) -> str:
+    """The report as one HTML file, self-contained (the figure as an SVG data URI, which a
+    browser draws as an image and never runs) and with every text escaped."""
+    e = _escape
+    body = [f"<h1>{e(report.title)}</h1>", f'<p class="subtitle">{e(report.subtitle)}</p>']
+    for block in report.blocks:
+        body.append(_block_html(block, figure_svg))
+    policy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
+            f"<title>{e(report.title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+            + "\n".join(body) + "\n</body>\n</html>\n")
+
+
+def _block_html(block: Block, figure_svg: bytes | None) -> str:
+    e = _escape
+    if isinstance(block, Heading):
+        return f"<h2>{e(block.text)}</h2>"
+    if isinstance(block, Paragraph):
+        return f'<p class="note">{e(block.text)}</p>' if block.note else f"<p>{e(block.text)}</p>"
+    if isinstance(block, Table):
+        caption = f"<caption>{e(block.caption)}</caption>" if block.caption else ""
+        head = "".join(f"<th>{e(h)}</th>" for h in block.header) if any(block.header) else ""
+        rows = "".join("<tr>" + "".join(_cell_html(c) for c in row) + "</tr>"
+                       for row in block.rows)
+        thead = f"<thead><tr>{head}</tr></thead>" if head else ""
+        return f"<table>{caption}{thead}<tbody>{rows}</tbody></table>"
+    if figure_svg is None:
+        return f"<p>{e(block.caption)}</p>"
+    data = base64.b64encode(figure_svg).decode("ascii")
+    return (f'<figure><img alt="Kaplan-Meier figure" src="data:image/svg+xml;base64,{data}">'
+            f"<figcaption>{e(block.caption)}</figcaption></figure>")
+
+
+def _cell_html(text: str) -> str:
+    numeric = text.replace(".", "", 1).replace("-", "", 1).isdigit()
+    return f'<td class="num">{_escape(text)}</td>' if numeric else f"<td>{_escape(text)}</td>"
+
+
+def _escape(text: object) -> str:
+    return html.escape(str(text), quote=True)

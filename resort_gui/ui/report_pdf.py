@@ -1,0 +1,260 @@
+"""The report (``resort_gui.export.report``) set as an A4 PDF with Qt's own PDF writer: text as
+text in the embedded DejaVu Sans, the Kaplan-Meier figure as vectors, a footer on every page.
+
+Built with ``QTextDocument`` (headings, paragraphs, tables) and a text object that plays the
+figure's recording where the figure block stands; no external program, no network. Safe to
+call in a worker thread (QPainter on QPdfWriter, QTextDocument), given a recording made in the
+GUI thread.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QMarginsF,
+    QObject,
+    QPointF,
+    QRectF,
+    QSizeF,
+    Qt,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPyTextObject,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+    QTextFrameFormat,
+    QTextLength,
+    QTextTableFormat,
+)
+
+from resort_gui import __version__
+from resort_gui.domain.results import AnalysisResult
+from resort_gui.export.figure_options import FigureSize
+from resort_gui.export.report import (
+    FigureBlock,
+    Heading,
+    Paragraph,
+    Report,
+    Table,
+    build_report,
+    report_html,
+)
+from resort_gui.summary import TextOptions
+from resort_gui.ui.qt_app import FONT_FAMILY
+from resort_gui.ui.render import (
+    LOGICAL_DPI,
+    FileJob,
+    RecordedFigure,
+    encode_figure,
+    figure_height,
+    figure_model,
+    record_figure,
+    run_jobs,
+)
+
+PAGE_MARGIN_MM = 18.0
+TEXT_WIDTH_MM = 210.0 - 2 * PAGE_MARGIN_MM
+REPORT_FIGURE_SIZE = FigureSize("report", "Report", TEXT_WIDTH_MM - 4, None, 8.0)
+FIGURE_OBJECT = QTextFormat.ObjectTypes.UserObject + 1
+BODY_PT, TABLE_PT, NOTE_PT, FOOTER_PT = 9.5, 8.0, 8.0, 7.5
+
+
+def report_jobs(result: AnalysisResult, stem: Path, *, created: datetime | None = None,
+                options: TextOptions | None = None) -> list[FileJob]:
+    """``stem.pdf`` and ``stem.html``: the figure is recorded here (GUI thread), the files
+    are made by the jobs (any thread)."""
+    report = build_report(result, created, options)
+    model = figure_model(result, REPORT_FIGURE_SIZE)
+    figure = record_figure(model, REPORT_FIGURE_SIZE.width_mm,
+                           figure_height(model, REPORT_FIGURE_SIZE), LOGICAL_DPI)
+    return [(stem.with_suffix(".pdf"), partial(report_pdf, report, figure)),
+            (stem.with_suffix(".html"),
+             lambda: report_html(report, encode_figure(figure, "svg", 0)).encode("utf-8"))]
+
+
+def write_report(result: AnalysisResult, stem: Path, *, created: datetime | None = None,
+                 options: TextOptions | None = None,
+                 protect: tuple[Path, ...] = ()) -> list[Path]:
+    """Write ``stem.pdf`` and ``stem.html``; returns their paths."""
+    return run_jobs(report_jobs(result, stem, created=created, options=options), protect)
+
+
+class _FigureObject(QPyTextObject):
+    """Draws the recorded figure where its object character stands in the document."""
+
+    def __init__(self, figure: RecordedFigure, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.figure = figure
+
+    def intrinsicSize(self, doc, pos, fmt) -> QSizeF:  # noqa: N802 - Qt's name
+        return QSizeF(self.figure.width_px, self.figure.height_px)
+
+    def drawObject(self, painter, rect, doc, pos, fmt) -> None:  # noqa: N802 - Qt's name
+        painter.save()
+        painter.translate(rect.topLeft())
+        painter.scale(rect.width() / self.figure.width_px, rect.height() / self.figure.height_px)
+        self.figure.picture.play(painter)
+        painter.restore()
+
+
+def report_pdf(report: Report, figure: RecordedFigure | None) -> bytes:
+    """The report as PDF bytes; ``figure`` is recorded at ``REPORT_FIGURE_SIZE`` and 96 dpi."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setResolution(round(LOGICAL_DPI))  # the figure's recording is at 96 dpi
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                                     QPageLayout.Orientation.Portrait,
+                                     QMarginsF(*(PAGE_MARGIN_MM,) * 4),
+                                     QPageLayout.Unit.Millimeter))
+    writer.setCreator(f"resort-gui {__version__}")
+    writer.setTitle(report.title)
+    document = QTextDocument()
+    document.documentLayout().setPaintDevice(writer)
+    handler = _FigureObject(figure, document) if figure is not None else None
+    if handler is not None:
+        document.documentLayout().registerHandler(FIGURE_OBJECT, handler)
+    document.setDefaultFont(_font(BODY_PT))
+    document.setDocumentMargin(0)
+    _fill(document, report, figure is not None)
+    page = writer.pageLayout().paintRectPixels(writer.resolution())
+    footer_height = _font_height(FOOTER_PT) * 2.5
+    document.setPageSize(QSizeF(page.width(), page.height() - footer_height))
+    _paint_pages(document, writer, report, QSizeF(page.width(), page.height()))
+    buffer.close()
+    return bytes(data.data())
+
+
+def _paint_pages(document: QTextDocument, writer: QPdfWriter, report: Report,
+                 page: QSizeF) -> None:
+    painter = QPainter(writer)
+    try:
+        body = document.pageSize().height()
+        pages = document.pageCount()
+        for index in range(pages):
+            if index:
+                writer.newPage()
+            painter.save()
+            painter.translate(0, -index * body)
+            document.drawContents(painter, QRectF(0, index * body, page.width(), body))
+            painter.restore()
+            _footer(painter, page, f"{report.title} \u2014 page {index + 1} of {pages}")
+    finally:
+        painter.end()
+
+
+def _footer(painter: QPainter, page: QSizeF, text: str) -> None:
+    painter.setFont(_font(FOOTER_PT))
+    painter.setPen(QColor("#555555"))
+    height = _font_height(FOOTER_PT) * 1.5
+    painter.drawLine(QPointF(0, page.height() - height * 1.3),
+                     QPointF(page.width(), page.height() - height * 1.3))
+    painter.drawText(QRectF(0, page.height() - height, page.width(), height),
+                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+
+
+def _fill(document: QTextDocument, report: Report, with_figure: bool) -> None:
+    cursor = QTextCursor(document)
+    _text(cursor, report.title, _font(16, bold=True), first=True)
+    _text(cursor, report.subtitle, _font(BODY_PT), colour="#444444")
+    for block in report.blocks:
+        if isinstance(block, Heading):
+            _text(cursor, block.text, _font(12, bold=True), space_before=10)
+        elif isinstance(block, Paragraph):
+            _text(cursor, block.text, _font(NOTE_PT if block.note else BODY_PT))
+        elif isinstance(block, Table):
+            _table(cursor, block)
+        elif isinstance(block, FigureBlock):
+            if with_figure:
+                _new_block(cursor, space_before=6)
+                object_format = QTextCharFormat()
+                object_format.setObjectType(FIGURE_OBJECT)
+                cursor.insertText("\ufffc", object_format)
+            _text(cursor, block.caption, _font(NOTE_PT))
+
+
+def _new_block(cursor: QTextCursor, space_before: float = 3, first: bool = False) -> None:
+    block_format = QTextBlockFormat()
+    block_format.setTopMargin(space_before * LOGICAL_DPI / 72)
+    block_format.setBottomMargin(2 * LOGICAL_DPI / 72)
+    if first:
+        cursor.setBlockFormat(block_format)
+    else:
+        cursor.insertBlock(block_format)
+
+
+def _text(cursor: QTextCursor, text: str, font: QFont, *, space_before: float = 3,
+          colour: str = "#000000", first: bool = False) -> None:
+    _new_block(cursor, space_before, first)
+    char_format = QTextCharFormat()
+    char_format.setFont(font)
+    char_format.setForeground(QColor(colour))
+    cursor.insertText(text, char_format)
+
+
+def _table(cursor: QTextCursor, table: Table) -> None:
+    """A table whose caption is its first row (merged), so that the two never part at a
+    page break; caption and header repeat on the next page when the table breaks."""
+    header = [table.header] if any(table.header) else []
+    body = header + [tuple(r) for r in table.rows]
+    columns = max((len(r) for r in body), default=1)
+    caption = [(table.caption,)] if table.caption else []
+    table_format = QTextTableFormat()
+    table_format.setBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_None)
+    table_format.setBorder(0)
+    table_format.setCellPadding(2.5)
+    table_format.setCellSpacing(0)
+    table_format.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+    table_format.setHeaderRowCount(len(caption) + len(header))
+    _new_block(cursor, space_before=4)
+    text_table = cursor.insertTable(len(caption) + len(body), columns, table_format)
+    if caption:
+        text_table.mergeCells(0, 0, 1, columns)
+        _cell(text_table, 0, 0, table.caption, _font(BODY_PT, bold=True))
+    for r, row in enumerate(body, start=len(caption)):
+        bold = bool(header) and r == len(caption)
+        for c, value in enumerate(row):
+            _cell(text_table, r, c, value, _font(TABLE_PT, bold=bold),
+                  rule=bold or r == len(caption) + len(body) - 1)
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+
+
+def _cell(table, row: int, column: int, text: str, font: QFont, rule: bool = False) -> None:
+    cell = table.cellAt(row, column)
+    if rule:  # a rule under the header and the last row, as journals set tables
+        cell_format = cell.format().toTableCellFormat()
+        cell_format.setBottomBorder(0.75)
+        cell_format.setBottomBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Solid)
+        cell_format.setBottomBorderBrush(QColor("#000000"))
+        cell.setFormat(cell_format)
+    char_format = QTextCharFormat()
+    char_format.setFont(font)
+    cell.firstCursorPosition().insertText(text, char_format)
+
+
+def _font(points: float, bold: bool = False) -> QFont:
+    font = QFont(FONT_FAMILY)
+    font.setPointSizeF(points)
+    font.setBold(bold)
+    return font
+
+
+def _font_height(points: float) -> float:
+    return points * LOGICAL_DPI / 72 * 1.2
+
