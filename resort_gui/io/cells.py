@@ -16,8 +16,12 @@ NO_WORDS = frozenset({"0", "no", "n", "false", "nein", "non", "falso", "falsch",
 def cell_text(column: pd.Series) -> pd.Series:
     """Cells as text the way a user reads them: 2.0 -> "2", " Yes " -> "Yes", a date ->
     "2016-03-12", empty or blank -> NaN. Each distinct value is converted once."""
-    codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=True)
-    texts = np.array([_text(v) for v in uniques] + [np.nan], dtype=object)
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:
+        stripped = pd.Series(uniques, dtype=object).str.strip()  # text: no type checks needed
+        texts = np.append(stripped.where(stripped != "").to_numpy(dtype=object), np.nan)
+    else:
+        texts = np.array([_text(v) for v in uniques] + [np.nan], dtype=object)
     return pd.Series(texts[codes], index=column.index, dtype=object)
 
 

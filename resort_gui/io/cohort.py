@@ -66,8 +66,8 @@ def build_cohort(raw: RawTable, spec: AnalysisSpec) -> tuple[Cohort, list[Issue]
         strata=strata,
         strata_labels=strata_labels,
         row=rows[keep].to_numpy(dtype=np.int64),
-        patient=tuple(str(p) if pd.notna(p) else "" for p in patient[keep]),
-        reason=tuple(reason[keep]),
+        patient=tuple(patient[keep].fillna("").astype(str).tolist()),
+        reason=tuple(reason[keep].tolist()),
         excluded=excluded,
         time_unit=spec.time_unit,
         source=raw.name,
@@ -128,12 +128,20 @@ def _numeric_time(raw: RawTable, name: str, problems: _Problems) -> pd.Series:
                          f"{raw.name}: column {name!r} holds dates, not durations. Give the "
                          "start date with --start and the date of the event or last contact "
                          "with --stop instead of --time.")
+    if column.dtype.kind in "fiu":  # numbers already: only empty cells can be wrong
+        time = column.astype(float)
+        problems.add(time.isna(), f"missing time ({name})")
+        return _checked_time(time, name, problems)
     text = cell_text(column)
     time = pd.to_numeric(column.astype(object) if isinstance(column.dtype, pd.CategoricalDtype)
                          else column, errors="coerce")
     problems.add(text.isna(), f"missing time ({name})")
     not_number = text.notna() & time.isna()
     problems.add(not_number, "time " + text[not_number].map(repr) + f" in {name} is not a number")
+    return _checked_time(time.astype(float), name, problems)
+
+
+def _checked_time(time: pd.Series, name: str, problems: _Problems) -> pd.Series:
     problems.add(~np.isfinite(time.fillna(0.0)), f"time in {name} is not finite")
     problems.add(time < 0, f"negative time in {name}")
     return time.astype(float)

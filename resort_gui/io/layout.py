@@ -148,15 +148,10 @@ def not_patients(frame: pd.DataFrame, rows: np.ndarray) -> dict[int, str]:
     """Positions of rows that are plainly not patients, with the reason: a footer or totals
     line ("End of data", "Total"...) anywhere, or lone notes below the last patient."""
     found: dict[int, str] = {}
-    for column in frame.columns:
-        series = frame[column]
-        if series.dtype.kind in "fiubmM":
-            continue
-        hits = series.astype(str).str.match(FOOTER) & series.notna()
-        for position in np.flatnonzero(hits.to_numpy()):
-            first = _first_cell(frame.iloc[position])
-            if first is not None and FOOTER.match(first):
-                found[int(position)] = f"not a patient row ({first!r})"
+    for position in _footer_candidates(frame):
+        first = _first_cell(frame.iloc[position])
+        if first is not None and FOOTER.match(first):
+            found[position] = f"not a patient row ({first!r})"
     if len(frame.columns) >= 3:
         for position in range(len(frame) - 1, max(len(frame) - 20, -1), -1):
             cells = frame.iloc[position].dropna()
@@ -164,6 +159,17 @@ def not_patients(frame: pd.DataFrame, rows: np.ndarray) -> dict[int, str]:
                 break
             found[position] = f"not a patient row ({str(cells.iloc[0]).strip()!r})"
     return found
+
+
+def _footer_candidates(frame: pd.DataFrame) -> np.ndarray:
+    """Rows whose first cell is footer-like text, or empty (their first filled cell is then
+    looked at one by one)."""
+    if frame.columns.empty:
+        return np.array([], dtype=np.int64)
+    first = frame.iloc[:, 0].to_numpy(dtype=object)
+    match = FOOTER.match
+    hits = [isinstance(v, str) and match(v) is not None for v in first]
+    return np.flatnonzero(np.asarray(hits, dtype=bool) | pd.isna(first))
 
 
 def _first_cell(row: pd.Series) -> str | None:
