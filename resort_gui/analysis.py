@@ -9,19 +9,20 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+
+from resort_gui.comparisons import Comparisons, compare_groups
+from resort_gui.conventions import conventions_table
 from resort_gui.domain.cohort import Cohort
 from resort_gui.domain.errors import Issue
 from resort_gui.domain.results import (
     AnalysisResult,
     CoxModel,
     GroupResult,
-    GroupTest,
     HazardRatio,
 )
 from resort_gui.domain.spec import AnalysisSpec
 from resort_gui.figure import time_axis_ticks
 from resort_gui.io.cohort import ALL_PATIENTS
-from resort_gui.stats.compare import survdiff
 from resort_gui.stats.cox import cox_ph, group_design
 from resort_gui.stats.km import (
     kaplan_meier,
@@ -48,26 +49,30 @@ def run_analysis(cohort: Cohort, spec: AnalysisSpec,
     overall = groups[0] if len(groups) == 1 else _group_result(
         ALL_PATIENTS, cohort.time, cohort.event, spec, tau, ticks)
     notes += _median_notes(groups)
-    tests, cox, cox_strat = (), None, None
+    cox, cox_strat = None, None
+    comparisons = Comparisons.none()
     if len(groups) >= 2:
-        tests = _tests(cohort)
+        comparisons = compare_groups(cohort, spec, groups)
         cox = _cox(cohort, spec, stratified=False)
         cox_strat = _cox(cohort, spec, stratified=True) if cohort.strata is not None else None
-        notes += [Issue(f"{t.name}_not_computed", f"{t.name}: {t.note}")
-                  for t in tests if t.note]
+        notes += comparisons.issues
         notes += [Issue("cox_not_computed", f"Cox model: {m.note}")
                   for m in (cox, cox_strat) if m is not None and m.note]
     else:
         notes.append(Issue("one_group", "Only one group: no comparison between groups."))
     followup = median_followup(cohort.time, cohort.event, conf_type=spec.conf_type,
                                conf_level=spec.conf_level)
-    return AnalysisResult(
-        spec=spec, cohort=cohort, groups=groups, overall=overall, tests=tests, cox=cox,
-        cox_stratified=cox_strat,
+    result = AnalysisResult(
+        spec=spec, cohort=cohort, groups=groups, overall=overall, tests=comparisons.tests,
+        cox=cox, cox_stratified=cox_strat,
         hazard_ratios=_hazard_ratios(cohort, cox, "cox") + _hazard_ratios(cohort, cox_strat,
-                                                                          "cox_stratified"),
+                                                                          "cox_stratified")
+        + comparisons.hazard_ratios,
         followup=followup, tau=tau, ticks=ticks, issues=tuple(notes),
+        pairwise=comparisons.pairwise, trend=comparisons.trend,
+        milestones=comparisons.milestones, rmst_differences=comparisons.rmst_differences,
     )
+    return replace(result, conventions=conventions_table(result))
 
 
 def default_tau(cohort: Cohort) -> float:
@@ -95,20 +100,6 @@ def _median_notes(groups: tuple[GroupResult, ...]) -> list[Issue]:
                   f"{g.label}: the median was not reached (more than half of the patients "
                   "had no event by the end of follow-up).", "info")
             for g in groups if not g.median[3]]
-
-
-def _tests(cohort: Cohort) -> tuple[GroupTest, ...]:
-    logrank = survdiff(cohort.time, cohort.event, cohort.group, rho=0.0)
-    peto = survdiff(cohort.time, cohort.event, cohort.group, rho=1.0)
-    tests = [_renamed(logrank, "logrank"), _renamed(peto, "fleming_harrington_1_0")]
-    if cohort.strata is not None:
-        stratified = survdiff(cohort.time, cohort.event, cohort.group, strata=cohort.strata)
-        tests.append(_renamed(stratified, "logrank_stratified"))
-    return tuple(tests)
-
-
-def _renamed(test: GroupTest, name: str) -> GroupTest:
-    return replace(test, name=name)
 
 
 def _cox(cohort: Cohort, spec: AnalysisSpec, *, stratified: bool) -> CoxModel:

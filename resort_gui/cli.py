@@ -15,8 +15,18 @@ from pathlib import Path
 
 from resort_gui import __version__
 from resort_gui.domain.errors import InputError
-from resort_gui.domain.spec import CONF_TYPES, TIES, TIME_UNITS, AnalysisSpec, Endpoint, \
-    EventSource, spec_from_dict
+from resort_gui.domain.spec import (
+    ADJUSTMENTS,
+    CONF_TYPES,
+    PAIRWISE,
+    TIES,
+    TIME_UNITS,
+    TREND_SCORES,
+    AnalysisSpec,
+    Endpoint,
+    EventSource,
+    spec_from_dict,
+)
 from resort_gui.export.figure_options import parse_dpi, parse_formats, parse_size
 
 
@@ -106,6 +116,16 @@ def analyze_parser() -> argparse.ArgumentParser:
     p.add_argument("--tau", type=float, help="RMST horizon (default: smallest group maximum)")
     p.add_argument("--ties", choices=TIES, default="efron")
     p.add_argument("--time-unit", choices=tuple(TIME_UNITS), default="months")
+    p.add_argument("--group-order", metavar="A,B,C",
+                   help="order of the groups for the trend test and the pairwise table")
+    p.add_argument("--adjust", choices=ADJUSTMENTS, default="holm",
+                   help="multiple-comparison adjustment of the pairwise p-values")
+    p.add_argument("--pairwise", choices=PAIRWISE, default="all",
+                   help="compare every pair of groups, or each group with the reference")
+    p.add_argument("--fh", default="1,1", metavar="P,Q",
+                   help="Fleming-Harrington exponents of the extra weighted test")
+    p.add_argument("--trend-scores", choices=TREND_SCORES, default="order",
+                   help="trend scores 1..k in the group order, or the group values as numbers")
     p.add_argument("--sheet", help="worksheet name (default: the sheet with the table)")
     p.add_argument("--formats", default="png,svg,pdf",
                    help="figure formats among png,tiff,svg,pdf, or 'none'")
@@ -169,8 +189,23 @@ def _role_options(args: argparse.Namespace) -> dict[str, object]:
         group=args.group, reference=args.reference, strata=tuple(args.strata),
         conf_type=args.conf_type, conf_level=args.conf_level,
         landmarks=_parse_landmarks(args.landmarks), tau=args.tau, ties=args.ties,
-        time_unit=args.time_unit,
+        time_unit=args.time_unit, group_order=_parse_names(args.group_order),
+        adjust=args.adjust, pairwise=args.pairwise, fh=_parse_fh(args.fh),
+        trend_scores=args.trend_scores,
     )
+
+
+def _parse_names(text: str | None) -> tuple[str, ...]:
+    return tuple(name.strip() for name in text.split(",") if name.strip()) if text else ()
+
+
+def _parse_fh(text: str) -> tuple[float, float]:
+    try:
+        p, q = (float(x) for x in text.split(","))
+    except ValueError:
+        raise InputError("usage", f"--fh takes two numbers separated by a comma, e.g. 1,1 "
+                                  f"(p, q); got {text!r}.") from None
+    return p, q
 
 
 def _endpoint_options(args: argparse.Namespace) -> Endpoint:

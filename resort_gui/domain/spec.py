@@ -15,6 +15,9 @@ SCHEMA_VERSION = 1
 CONF_TYPES = ("log-log", "log", "plain")
 TIES = ("efron", "breslow")
 TIME_UNITS = {"days": 1.0, "weeks": 7.0, "months": 30.4375, "years": 365.25}  # in days
+ADJUSTMENTS = ("holm", "bonferroni", "BH", "none")  # multiple-comparison adjustments
+TREND_SCORES = ("order", "values")  # scores 1..k in the group order, or the labels as numbers
+PAIRWISE = ("all", "reference")  # every pair of groups, or each group against the reference
 DATE_ORDERS = ("dmy", "mdy")  # how nn/nn/yyyy dates read: day first or month first
 
 
@@ -91,6 +94,11 @@ class AnalysisSpec:
     ties: str = "efron"
     time_unit: str = "months"
     exclusions: tuple[Exclusion, ...] = ()
+    group_order: tuple[str, ...] = ()  # order for the trend test and pairwise table
+    adjust: str = "holm"
+    fh: tuple[float, float] = (1.0, 1.0)  # Fleming-Harrington exponents (p, q)
+    trend_scores: str = "order"
+    pairwise: str = "all"
 
     def validate(self) -> list[str]:
         """Plain-language problems with the settings themselves (not with the data)."""
@@ -120,6 +128,27 @@ class AnalysisSpec:
         if self.endpoint.from_dates and any(e.date is None for e in self.endpoint.events):
             problems.append("With a start date, every event column needs its date column.")
         problems += self._import_problems()
+        return problems + self._comparison_problems()
+
+    def _comparison_problems(self) -> list[str]:
+        """Problems with the settings of the comparisons between groups."""
+        problems = []
+        if self.adjust not in ADJUSTMENTS:
+            problems.append(f"Multiple-comparison adjustment must be one of "
+                            f"{', '.join(ADJUSTMENTS)}, not {self.adjust!r}.")
+        if len(self.fh) != 2 or not all(0 <= x < float("inf") for x in self.fh):
+            problems.append("The Fleming-Harrington exponents must be two numbers >= 0, "
+                            f"e.g. 1,1; got {','.join(map(str, self.fh))}.")
+        if self.trend_scores not in TREND_SCORES:
+            problems.append(f"Trend scores must be one of {', '.join(TREND_SCORES)}, "
+                            f"not {self.trend_scores!r}.")
+        if self.pairwise not in PAIRWISE:
+            problems.append(f"Pairwise comparisons must be one of {', '.join(PAIRWISE)}, "
+                            f"not {self.pairwise!r}.")
+        repeated = sorted({g for g in self.group_order if self.group_order.count(g) > 1})
+        if repeated:
+            problems.append(f"The group order names {', '.join(map(repr, repeated))} "
+                            "more than once.")
         return problems
 
     def _import_problems(self) -> list[str]:
@@ -178,9 +207,12 @@ def spec_from_dict(data: dict[str, Any]) -> AnalysisSpec:
     data["strata"] = tuple(data.get("strata", ()))
     data["landmarks"] = tuple(float(t) for t in data.get("landmarks", ()))
     data["exclusions"] = tuple(Exclusion(**e) for e in data.get("exclusions", ()))
+    data["group_order"] = tuple(str(g) for g in data.get("group_order", ()))
+    data["fh"] = tuple(float(x) for x in data.get("fh", (1.0, 1.0)))
     data["where"] = tuple(Condition(**c) for c in data.get("where", ()))
     return AnalysisSpec(**data)
 
 
 __all__ = ["AnalysisSpec", "Condition", "Endpoint", "EventSource", "Exclusion", "replace",
-           "spec_from_dict", "DATE_ORDERS", "SCHEMA_VERSION", "CONF_TYPES", "TIES", "TIME_UNITS"]
+           "spec_from_dict", "DATE_ORDERS", "SCHEMA_VERSION", "CONF_TYPES", "TIES", "TIME_UNITS",
+           "ADJUSTMENTS", "TREND_SCORES", "PAIRWISE"]

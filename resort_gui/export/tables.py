@@ -32,6 +32,18 @@ def result_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
         "hazard_ratios": pd.DataFrame(
             [vars(h) for h in result.hazard_ratios],
             columns=["group", "reference", "hr", "ci_lower", "ci_upper", "p_value", "model"]),
+        "pairwise": pd.DataFrame(
+            [vars(p) for p in result.pairwise],
+            columns=["group1", "group2", "test", "chisq", "p_value", "p_adjusted", "method"]),
+        "milestones": _milestones(result),
+        "rmst_difference": pd.DataFrame(
+            [vars(r) for r in result.rmst_differences],
+            columns=["tau", "group", "reference", "difference", "ci_lower", "ci_upper",
+                     "p_value"]),
+        "conventions": pd.DataFrame(
+            [{**vars(r), "default_in": " / ".join(r.default_in)} for r in result.conventions],
+            columns=["topic", "convention", "quantity", "estimate", "ci_lower", "ci_upper",
+                     "p_value", "default_in", "used", "how"]),
         "followup": pd.DataFrame({"median_followup": [result.followup.median],
                                   "ci_lower": [result.followup.ci_lower],
                                   "ci_upper": [result.followup.ci_upper]}),
@@ -43,6 +55,14 @@ def result_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
             "time": result.cohort.time, "event": result.cohort.event.astype(int),
             "reason": list(result.cohort.reason)}),
     }
+
+
+def _milestones(result: AnalysisResult) -> pd.DataFrame:
+    """Survival differences against the reference at each landmark, group by group."""
+    columns = ["time", "group", "reference", "difference", "ci_lower", "ci_upper", "p_value"]
+    frames = [m.to_frame().assign(group=m.group, reference=m.reference)[columns]
+              for m in result.milestones]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
 def _curves(result: AnalysisResult) -> tuple[GroupResult, ...]:
