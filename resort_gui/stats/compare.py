@@ -207,31 +207,42 @@ def _dropped_rows_notes(time: FloatArray, group: IntArray,
 def _event_table(sample: _Sample) -> _EventTable:
     """Numbers at risk and events per group at each distinct (stratum, time) with an event.
 
-    One lexsort by (stratum, time); counts per distinct time by ``bincount``; the number at
-    risk is the reverse cumulative count within the stratum.
+    Each row gets the code of its (stratum, time) block, in (stratum, time) order; counts
+    per block and group by ``bincount`` (no reordering of the rows); the number at risk is
+    the reverse cumulative count within the stratum.
     """
     k = sample.n_groups
     n_patients = np.bincount(sample.group, minlength=k).astype(np.int64)
     if sample.time.size == 0:
         empty = np.zeros((0, k))
         return _EventTable(empty, empty, np.zeros(0, dtype=np.int64), n_patients)
-    order = np.lexsort((sample.time, sample.stratum))
-    time, stratum = sample.time[order], sample.stratum[order]
-    starts_block = np.r_[True, (time[1:] != time[:-1]) | (stratum[1:] != stratum[:-1])]
-    block = np.cumsum(starts_block) - 1
-    n_blocks = int(block[-1]) + 1
-    cell = block * k + sample.group[order]
+    block, block_stratum = _blocks(sample.time, sample.stratum)
+    n_blocks = block_stratum.size
+    cell = block * k + sample.group
     counts = np.bincount(cell, minlength=n_blocks * k).reshape(n_blocks, k)
-    events = np.bincount(cell, weights=sample.event[order].astype(np.float64),
-                         minlength=n_blocks * k).reshape(n_blocks, k)
-    at_risk = _at_risk_within_stratum(counts, stratum[starts_block])
+    events = np.bincount(cell, weights=sample.event, minlength=n_blocks * k).reshape(n_blocks, k)
+    at_risk = _at_risk_within_stratum(counts, block_stratum)
     has_event = events.sum(axis=1) > 0
-    event_strata = stratum[starts_block][has_event]
+    event_strata = block_stratum[has_event]
     stratum_starts = np.flatnonzero(np.r_[True, event_strata[1:] != event_strata[:-1]])
     if not has_event.any():
         stratum_starts = stratum_starts[:0]
     return _EventTable(at_risk[has_event].astype(np.float64), events[has_event],
                        stratum_starts, n_patients)
+
+
+def _blocks(time: FloatArray, stratum: IntArray) -> tuple[IntArray, IntArray]:
+    """Code of each row's (stratum, distinct time) block, numbered in (stratum, time) order,
+    and the stratum of each block. One ``np.unique`` of the times; the blocks are then
+    numbered by counting (or, with very many strata x times, by a second ``np.unique``)."""
+    times, time_code = np.unique(time, return_inverse=True)
+    key = stratum * times.size + time_code.reshape(-1)
+    size = (int(stratum.max()) + 1) * times.size
+    if size > 4 * time.size + 4096:
+        keys, block = np.unique(key, return_inverse=True)
+        return block.reshape(-1), keys // times.size
+    present = np.bincount(key, minlength=size) > 0
+    return (np.cumsum(present) - 1)[key], np.flatnonzero(present) // times.size
 
 
 def _at_risk_within_stratum(counts: IntArray, block_stratum: IntArray) -> IntArray:

@@ -81,10 +81,13 @@ def _event_table(
 ) -> tuple[FloatArray, IntArray, IntArray, IntArray]:
     """Distinct times with the number at risk, events and censorings at each.
 
-    n_risk(t) = #{time >= t}: one ``np.unique`` and one cumulative sum.
+    n_risk(t) = #{time >= t}: the distinct times of all patients and of the events, each
+    by one sort (no argsort), matched by a search among the distinct times only.
     """
-    times, position, count = np.unique(time, return_inverse=True, return_counts=True)
-    n_event = np.bincount(position, weights=event, minlength=times.size).astype(np.int64)
+    times, count = np.unique(time, return_counts=True)
+    event_times, event_count = np.unique(time[event], return_counts=True)
+    n_event = np.zeros(times.size, dtype=np.int64)
+    n_event[np.searchsorted(times, event_times)] = event_count
     n_censor = count.astype(np.int64) - n_event
     n_risk = (time.size - (np.cumsum(count) - count)).astype(np.int64)
     return times, n_risk, n_event, n_censor
@@ -486,12 +489,10 @@ def risk_table(time: ArrayLike, event: ArrayLike, at: ArrayLike) -> RiskTable:
     """
     time_arr, event_arr = _as_survival_data(time, event)
     at_arr = np.atleast_1d(np.asarray(at, dtype=np.float64)).ravel()
-    order = np.argsort(time_arr, kind="stable")
-    sorted_time = time_arr[order]
-    events_so_far = np.concatenate(([0], np.cumsum(event_arr[order], dtype=np.int64)))
+    sorted_time = np.sort(time_arr)
     n_upto = np.searchsorted(sorted_time, at_arr, side="right")
     n_before = np.searchsorted(sorted_time, at_arr, side="left")
-    n_event_cum = events_so_far[n_upto]
+    n_event_cum = np.searchsorted(np.sort(time_arr[event_arr]), at_arr, side="right")
     return RiskTable(
         time=at_arr,
         n_risk=(time_arr.size - n_before).astype(np.int64),

@@ -118,6 +118,16 @@ def test_relabelling_groups_leaves_the_k_group_test_unchanged(trial: Trial, choi
 
 
 @PROPERTY_SETTINGS
+@given(trial=trials(stratified=True), choice=st.sampled_from(WEIGHT_CHOICES))
+def test_sparse_stratum_codes_give_the_same_test(trial: Trial, choice) -> None:
+    """Strata numbered 0, 1, 2 or 0, 10^6, 2 x 10^6: the second makes the table of
+    (stratum, time) blocks too sparse to count densely, so the other numbering is used."""
+    assert trial.strata is not None
+    spread = np.where(trial.strata >= 0, trial.strata * 1_000_000, -1)
+    _assert_same_test(_weighted(trial, choice), _weighted(trial, choice, strata=spread))
+
+
+@PROPERTY_SETTINGS
 @given(trial=trials(stratified=False))
 def test_one_stratum_is_the_unstratified_test(trial: Trial) -> None:
     plain = compare.survdiff(trial.time, trial.event, trial.group, n_groups=trial.n_groups)
