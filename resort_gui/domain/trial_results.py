@@ -64,6 +64,12 @@ class GrayTest:
     df: int
     p_value: float
     note: str = ""
+    stratified: bool = False
+
+    @property
+    def name(self) -> str:
+        """The test's row in ``tests.csv``: ``gray_cause_V`` [``_stratified``]."""
+        return f"gray_cause_{self.cause}" + ("_stratified" if self.stratified else "")
 
 
 @dataclass(frozen=True)

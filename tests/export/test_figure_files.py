@@ -3,7 +3,6 @@ embedded, every size preset drawn, and the options the command line accepts."""
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from resort_gui.export.figure_options import (
     parse_size,
     raster_pixels,
 )
-from tests.export.pdf_text import pdf_text
+from tests.export.pdf_text import embedded_fonts, pdf_text, raster_images
 
 SVG = "{http://www.w3.org/2000/svg}"
 PT_PER_MM = 72 / 25.4
@@ -70,29 +69,8 @@ def test_pdf_is_vector_at_85_mm_with_embedded_fonts(demo_out: Path) -> None:
     text = pdf_text(demo_out / "km.pdf")
     for word in ("observation", "sorafenib", "Number at risk", "36", "33"):
         assert word in text, word
-    assert not _images(page), "the figure must be vectors, not a picture"
-    assert _embedded_fonts(reader) >= {"DejaVuSans"}
-
-
-def _images(page) -> list:
-    xobjects = page["/Resources"].get("/XObject", {})
-    return [x for x in xobjects.values() if x.get_object().get("/Subtype") == "/Image"]
-
-
-def _embedded_fonts(reader: PdfReader) -> set[str]:
-    """Names of the fonts whose program is inside the file (FontFile, FontFile2/3)."""
-    names = set()
-    for page in reader.pages:
-        for font in page["/Resources"].get("/Font", {}).values():
-            font = font.get_object()
-            for descendant in font.get("/DescendantFonts", [font]):
-                descriptor = descendant.get_object().get("/FontDescriptor")
-                if descriptor is None:
-                    continue
-                descriptor = descriptor.get_object()
-                if any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
-                    names.add(re.sub(r"^[A-Z]{6}\+", "", str(font["/BaseFont"]).lstrip("/")))
-    return names
+    assert not raster_images(demo_out / "km.pdf"), "the figure must be vectors, not a picture"
+    assert embedded_fonts(demo_out / "km.pdf") >= {"DejaVuSans"}
 
 
 @pytest.mark.parametrize("preset", list(SIZE_PRESETS))

@@ -1,0 +1,47 @@
+"""The tables of the analyses beyond Kaplan-Meier (issue 9), by file stem, for
+``result_tables``: each appears only when its analysis was asked for and could be done."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from resort_gui.domain.results import AnalysisResult, CoxModel
+
+COX_COLUMNS = ["term", "hr", "ci_lower", "ci_upper", "p_value", "n", "events"]
+CIF_COLUMNS = ["group", "cause", "time", "cif", "variance"]
+
+
+def trial_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
+    """``cox_multivariable``, ``ph_test``, ``cumulative_incidence``, ``subgroups``,
+    ``baseline``, ``adverse_events`` and ``flow``, those that exist."""
+    tables = {}
+    if result.cox_adjusted is not None:
+        tables["cox_multivariable"] = cox_table(result.cox_adjusted)
+    if result.ph_test is not None:
+        tables["ph_test"] = result.ph_test.to_frame()
+    if result.competing is not None:
+        tables["cumulative_incidence"] = cif_table(result)
+    for stem, part in (("subgroups", result.subgroups), ("baseline", result.baseline),
+                       ("adverse_events", result.safety), ("flow", result.flow)):
+        if part is not None:
+            tables[stem] = part.to_frame()
+    return tables
+
+
+def cox_table(model: CoxModel) -> pd.DataFrame:
+    """One row per term: hazard ratio, 95% CI, Wald p, and the patients and events used."""
+    return pd.DataFrame({"term": list(model.terms), "hr": model.hr,
+                         "ci_lower": model.ci_lower, "ci_upper": model.ci_upper,
+                         "p_value": model.wald_p, "n": model.n, "events": model.events},
+                        columns=COX_COLUMNS)
+
+
+def cif_table(result: AnalysisResult) -> pd.DataFrame:
+    """Cumulative incidence per group and cause at time 0, each of the cause's event times
+    and the landmarks."""
+    assert result.competing is not None
+    frames = [pd.DataFrame({"group": c.group, "cause": c.cause, "time": c.time, "cif": c.cif,
+                            "variance": c.variance}) for c in result.competing.curves]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=CIF_COLUMNS).astype({"time": np.float64})

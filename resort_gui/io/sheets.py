@@ -1,0 +1,71 @@
+"""The tables the secondary analyses read besides the endpoint: the patients' own sheet
+(covariates, subgroups, Table 1, arms of excluded rows), the adverse-events sheet and the
+screening log, both from the same workbook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from resort_gui.domain.cohort import Cohort
+from resort_gui.domain.errors import InputError
+from resort_gui.domain.spec import AnalysisSpec
+from resort_gui.io.subgroups import select_subgroup
+from resort_gui.io.table import RawTable, read_table
+
+
+@dataclass(frozen=True, eq=False)
+class TrialSheets:
+    """``patients`` is the analysed sheet as the cohort was built from it (subgroup
+    conditions applied); ``adverse_events`` and ``screening`` are None when not asked for."""
+
+    patients: RawTable
+    adverse_events: RawTable | None = None
+    screening: RawTable | None = None
+
+    def patient_rows(self, cohort: Cohort) -> pd.DataFrame:
+        """The patients' sheet rows of the cohort, in the cohort's order."""
+        frame = self.patients.frame.set_axis(self.patients.row_numbers())
+        return frame.loc[cohort.row].reset_index(drop=True)
+
+    def column_by_row(self, column: str) -> pd.Series:
+        """A column of the patients' sheet indexed by spreadsheet row number."""
+        return self.patients.frame[column].set_axis(self.patients.row_numbers())
+
+
+def read_trial_sheets(raw: RawTable, spec: AnalysisSpec) -> TrialSheets:
+    """The sheets ``spec`` needs beyond ``raw`` (the analysed sheet, as read); checks that
+    every column the spec names exists, with a message naming the sheet."""
+    patients = select_subgroup(raw, spec.where, [])
+    _require(patients, [*spec.covariates, *spec.subgroups, *spec.baseline_columns])
+    adverse = screening = None
+    if spec.safety is not None:
+        adverse = _sheet(raw, spec.safety.sheet)
+        _require(adverse, [spec.safety.patient, spec.safety.term, spec.safety.grade])
+    if spec.screening is not None:
+        screening = _sheet(raw, spec.screening.sheet)
+        _require(screening, [spec.screening.patient, spec.screening.randomised,
+                             spec.screening.reason])
+    return TrialSheets(patients=patients, adverse_events=adverse, screening=screening)
+
+
+def _sheet(raw: RawTable, name: str) -> RawTable:
+    if raw.sheets and name not in raw.sheets:
+        raise InputError("sheet_not_found",
+                         f"{raw.name}: there is no sheet {name!r}; sheets: "
+                         f"{', '.join(raw.sheets)}.")
+    if not raw.sheets:
+        raise InputError("sheet_not_found",
+                         f"{raw.name} is not a workbook, so it has no sheet {name!r}; "
+                         "put the table in a sheet of the same workbook.")
+    return read_table(raw.path, sheet=name)
+
+
+def _require(table: RawTable, columns: list[str]) -> None:
+    missing = [c for c in dict.fromkeys(columns) if c not in table.frame.columns]
+    if missing:
+        where = f"{table.name}, sheet {table.sheet!r}" if table.sheet else table.name
+        raise InputError("column_not_found",
+                         *(f"{where}: there is no column {c!r}. Columns found: "
+                           f"{', '.join(map(repr, table.frame.columns))}." for c in missing))
