@@ -113,6 +113,7 @@ def _settle(widget: KMFigureWidget) -> None:
     """Let Qt lay the figure out at its size: pyqtgraph lays out only a shown widget, so it
     is shown without ever reaching the screen."""
     widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+    widget.setUpdatesEnabled(False)  # laid out, never painted: no full-size backing store
     widget.show()
     for _ in range(3):
         QApplication.processEvents()
