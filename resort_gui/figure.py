@@ -194,3 +194,38 @@ def time_axis_ticks(t_max: float, unit: str, max_ticks: int = 10) -> np.ndarray:
         step = next(m * magnitude for m in (1, 2, 5, 10) if t_max / (m * magnitude) <= max_ticks)
     count = int(np.ceil(t_max / step - 1e-9))
     return np.arange(count + 1, dtype=np.float64) * step
+
+
+@dataclass(frozen=True)
+class Readout:
+    """One curve at one time, for the hover read-out: S(t) with its CI and the number of
+    patients still at risk at t (time >= t)."""
+
+    label: str
+    colour: str
+    survival: float
+    ci_lower: float
+    ci_upper: float
+    n_risk: int
+
+
+def readout_at(result: AnalysisResult, t: float,
+               style: FigureStyle | None = None) -> tuple[Readout, ...]:
+    """Each curve's value at time ``t`` as the figure draws it (a curve ends at its last
+    time: nothing is read beyond it)."""
+    style = style or FigureStyle()
+    readouts = []
+    for index, group in enumerate(result.groups):
+        km = group.km
+        if t < 0 or km.time.size == 0 or t > km.time[-1]:
+            continue
+        i = int(np.searchsorted(km.time, t, side="right")) - 1
+        at = int(np.searchsorted(km.time, t, side="left"))
+        survival, lower, upper = (1.0, 1.0, 1.0) if i < 0 else (
+            float(km.survival[i]), float(km.ci_lower[i]), float(km.ci_upper[i]))
+        readouts.append(Readout(
+            label=style.group_names.get(group.label, group.label),
+            colour=style.colours.get(group.label, PALETTE[index % len(PALETTE)]),
+            survival=survival, ci_lower=lower, ci_upper=upper,
+            n_risk=int(km.n_risk[at]) if at < km.time.size else 0))
+    return tuple(readouts)

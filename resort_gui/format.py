@@ -92,3 +92,12 @@ def cell(value: object) -> str:
         return value.strftime("%Y-%m-%d") if midnight else value.strftime(  # type: ignore
             "%Y-%m-%d %H:%M")
     return str(value)
+
+
+def estimate_ci(value: float, lower: float, upper: float, digits: int = 1,
+                decimal: str = ".", missing: str = NOT_ESTIMABLE) -> str:
+    """An estimate with its CI for a table whose header names the level: "36.5 (12.5–NR)".
+    ``missing`` stands for a NaN estimate or limit (NR for a time that was not reached)."""
+    return (f"{number(value, digits, decimal, missing)} "
+            f"({number(lower, digits, decimal, missing)}\u2013"
+            f"{number(upper, digits, decimal, missing)})")

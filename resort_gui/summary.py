@@ -15,6 +15,7 @@ from resort_gui.domain.results import AnalysisResult, GroupResult, GroupTest, Ha
 
 UNIT_SINGULAR = {"days": "day", "weeks": "week", "months": "month", "years": "year"}
 HR_LEVEL = 0.95  # the Cox model's intervals are 95% (coxph's default conf.int)
+COX_MODELS = {"cox": "Cox", "cox_stratified": "stratified Cox"}
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,11 @@ class TextTable:
     title: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    note: str = ""
 
     def tsv(self) -> str:
-        return fmt.tab_separated([list(self.header), *map(list, self.rows)])
+        rows = [list(self.header), *map(list, self.rows)]
+        return fmt.tab_separated(rows + ([[self.note]] if self.note else []))
 
 
 def endpoint_name(result: AnalysisResult) -> str:
@@ -55,52 +58,53 @@ def unit_of(result: AnalysisResult) -> str:
 
 
 def group_table(result: AnalysisResult, options: TextOptions) -> TextTable:
-    """Per group (and all patients pooled): N, events, censored, median, landmark survival
-    and RMST, each with its CI."""
-    unit, level, d = unit_of(result), result.spec.conf_level, options.decimal
-    singular = UNIT_SINGULAR.get(unit, unit)
-    landmark_times = list(result.groups[0].landmarks.time)
-    header = ("Group", "Patients", "Events", "Censored",
-              f"Median, {unit} ({_level(level)} CI)",
-              *(f"{fmt.number(t, _digits(t), d)}-{singular} {endpoint_name(result)} "
-                f"({_level(level)} CI)"
-                for t in landmark_times),
-              f"RMST to {fmt.number(result.tau, 1, d)} {unit} (SE)")
+    """One column per group (and all patients pooled), as a manuscript's table: patients,
+    events, censored, median, landmark survival and RMST, each estimate with its CI."""
+    unit, level, d = unit_of(result), _level(result.spec.conf_level), options.decimal
     groups = result.groups if len(result.groups) == 1 else (*result.groups, result.overall)
-    rows = tuple(_group_row(g, options, level) for g in groups)
-    return TextTable("Survival by group", header, rows)
-
-
-def _group_row(group: GroupResult, options: TextOptions, level: float) -> tuple[str, ...]:
-    d = options.decimal
-    median, lower, upper, _ = group.median
-    lm = group.landmarks
-    return (options.name(group.label), str(group.n), str(group.events), str(group.censored),
-            fmt.median_text(median, lower, upper, 1, d, level),
-            *(fmt.survival_text(s, lo, hi, 1, d, level)
-              for s, lo, hi in zip(lm.survival, lm.ci_lower, lm.ci_upper, strict=True)),
-            f"{fmt.number(group.rmst.rmst, 1, d)} ({fmt.number(group.rmst.se, 1, d)})")
+    rows: list[tuple[str, ...]] = [
+        ("Patients", *(str(g.n) for g in groups)),
+        ("Events", *(str(g.events) for g in groups)),
+        ("Censored", *(str(g.censored) for g in groups)),
+        (f"Median, {unit}",
+         *(fmt.estimate_ci(g.median[0], g.median[1], g.median[2], 1, d, fmt.NOT_REACHED)
+           for g in groups)),
+    ]
+    for i, t in enumerate(result.groups[0].landmarks.time):
+        rows.append((f"{endpoint_name(result)} at {fmt.number(t, _digits(t), d)} {unit}, %",
+                     *(fmt.estimate_ci(g.landmarks.survival[i] * 100,
+                                       g.landmarks.ci_lower[i] * 100,
+                                       g.landmarks.ci_upper[i] * 100, 1, d) for g in groups)))
+    rows.append((f"RMST to {fmt.number(result.tau, 1, d)} {unit}, {unit} (SE)",
+                 *(f"{fmt.number(g.rmst.rmst, 1, d)} ({fmt.number(g.rmst.se, 1, d)})"
+                   for g in groups)))
+    header = ("", *(options.name(g.label) for g in groups))
+    note = (f"Estimates with {level} confidence intervals; NR: not reached. RMST: restricted "
+            "mean survival time.")
+    return TextTable("Survival by group", header, tuple(rows), note)
 
 
 def comparison_table(result: AnalysisResult, options: TextOptions) -> TextTable:
-    """The log-rank tests (stratified too) and the Cox hazard ratios."""
+    """The log-rank test (stratified too) and the Cox hazard ratios against the reference."""
     d = options.decimal
     rows: list[tuple[str, ...]] = []
-    strata = ", ".join(result.spec.strata)
-    for name in ("logrank", "logrank_stratified"):
+    for name, label in (("logrank", "Log-rank test"),
+                        ("logrank_stratified", "Stratified log-rank test")):
         test = result.test(name)
-        if test is None:
-            continue
-        label = "Log-rank test" if name == "logrank" else f"Log-rank test stratified by {strata}"
-        statistic = f"\u03c7\u00b2 = {fmt.number(test.chisq, 2, d)}, {test.df} df"
-        rows.append((label, statistic, fmt.p_value(test.p_value, d)))
+        if test is not None:
+            statistic = f"\u03c7\u00b2 = {fmt.number(test.chisq, 2, d)}, {test.df} df"
+            rows.append((label, statistic, fmt.p_value(test.p_value, d)))
     for hr in result.hazard_ratios:
-        model = "Cox" if hr.model == "cox" else f"Cox stratified by {strata}"
-        rows.append((f"Hazard ratio, {options.name(hr.group)} vs {options.name(hr.reference)} "
-                     f"({model})", fmt.ratio_text(hr.hr, hr.ci_lower, hr.ci_upper, 2, d,
-                                                  HR_LEVEL),
+        if hr.model not in COX_MODELS:
+            continue
+        rows.append((f"HR {options.name(hr.group)} vs {options.name(hr.reference)}, "
+                     f"{COX_MODELS[hr.model]}",
+                     fmt.ratio_text(hr.hr, hr.ci_lower, hr.ci_upper, 2, d, HR_LEVEL),
                      fmt.p_value(hr.p_value, d)))
-    return TextTable("Comparison of groups", ("Test", "Estimate", "p"), tuple(rows))
+    note = "HR: hazard ratio; below 1 favours the group named first."
+    if result.spec.strata:
+        note += f" Strata: {_and_list(result.spec.strata)}."
+    return TextTable("Comparison of groups", ("", "Estimate", "p"), tuple(rows), note)
 
 
 def followup_table(result: AnalysisResult, options: TextOptions) -> TextTable:

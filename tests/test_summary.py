@@ -80,27 +80,36 @@ def test_not_reached_median_is_written_as_such() -> None:
 
 def test_group_table_holds_the_results_numbers() -> None:
     r = demo()
-    table = group_table(r, TextOptions())
-    assert table.header[:4] == ("Group", "Patients", "Events", "Censored")
-    assert [row[0] for row in table.rows] == ["observation", "sorafenib", "All patients"]
-    for row, g in zip(table.rows, (*r.groups, r.overall), strict=True):
-        assert row[1:4] == (str(g.n), str(g.events), str(g.censored))
-        assert row[4] == fmt.median_text(*g.median[:3])
-        for cell, s, lo, hi in zip(row[5:8], g.landmarks.survival, g.landmarks.ci_lower,
-                                   g.landmarks.ci_upper, strict=True):
-            assert cell == f"{s * 100:.1f}% (95% CI {lo * 100:.1f}\u2013{hi * 100:.1f})"
-        assert row[8] == f"{g.rmst.rmst:.1f} ({g.rmst.se:.1f})"
+    table = group_table(r, TextOptions(names={"sorafenib": "Sorafenib"}))
+    assert table.header == ("", "observation", "Sorafenib", "All patients")
+    rows = {row[0]: row[1:] for row in table.rows}
+    groups = (*r.groups, r.overall)
+    assert rows["Patients"] == tuple(str(g.n) for g in groups)
+    assert rows["Events"] == tuple(str(g.events) for g in groups)
+    assert rows["Censored"] == tuple(str(g.censored) for g in groups)
+    medians = rows["Median, months"]
+    assert medians[0] == f"{groups[0].median[0]:.1f} ({groups[0].median[1]:.1f}\u2013NR)"
+    for i, t in enumerate((12, 24, 36)):
+        cells = rows[f"RFS at {t} months, %"]
+        for cell, g in zip(cells, groups, strict=True):
+            lm = g.landmarks
+            assert cell == (f"{lm.survival[i] * 100:.1f} ({lm.ci_lower[i] * 100:.1f}\u2013"
+                            f"{lm.ci_upper[i] * 100:.1f})")
+    rmst = rows[f"RMST to {r.tau:.1f} months, months (SE)"]
+    assert rmst == tuple(f"{g.rmst.rmst:.1f} ({g.rmst.se:.1f})" for g in groups)
     lines = table.tsv().splitlines()
-    assert len(lines) == 4 and all(line.count("\t") == 8 for line in lines)
+    assert len(lines) == 2 + len(table.rows)
+    assert all(line.count("\t") == 3 for line in lines[:-1]) and lines[-1] == table.note
 
 
 def test_comparison_table_lists_tests_and_hazard_ratios() -> None:
     r = demo()
     table = comparison_table(r, TextOptions())
     names = [row[0] for row in table.rows]
-    assert names[0] == "Log-rank test"
-    assert names[1].startswith("Log-rank test stratified by interval_nephrectomy")
-    assert names[2] == "Hazard ratio, sorafenib vs observation (Cox)"
+    assert names == ["Log-rank test", "Stratified log-rank test",
+                     "HR sorafenib vs observation, Cox",
+                     "HR sorafenib vs observation, stratified Cox"]
+    assert table.note.endswith("Strata: interval_nephrectomy, metastasis_site and n_lesions.")
     assert table.rows[0][2] == fmt.p_value(r.test("logrank").p_value)
     cox = next(h for h in r.hazard_ratios if h.model == "cox")
     assert table.rows[2][1] == fmt.ratio_text(cox.hr, cox.ci_lower, cox.ci_upper)

@@ -1,0 +1,338 @@
+"""The numbers a manuscript quotes: per-group table, tests and hazard ratios, follow-up, a
+results sentence ready to paste, and the points to check before quoting them.
+
+Every number comes from the session's ``AnalysisResult`` through ``resort_gui.summary`` and
+``resort_gui.format``; nothing is computed here. Tables copy as tab-separated text, which
+Word and Excel paste as tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from resort_gui import format as fmt
+from resort_gui.guardrails import Guardrail
+from resort_gui.summary import (
+    TextTable,
+    comparison_table,
+    endpoint_name,
+    followup_table,
+    group_table,
+    results_sentence,
+)
+from resort_gui.ui.controller import SessionController
+
+
+class TextTableWidget(QTableWidget):
+    """A read-only table showing a ``TextTable``, as tall as its rows (no inner scrolling)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table: TextTable | None = None
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.verticalHeader().hide()
+        self.setWordWrap(True)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def show_table(self, table: TextTable, first_column_stretches: bool = False) -> None:
+        self.table = table
+        self.clear()
+        self.setColumnCount(len(table.header))
+        self.setRowCount(len(table.rows))
+        self.setHorizontalHeaderLabels(list(table.header))
+        for r, row in enumerate(table.rows):
+            for c, text in enumerate(row):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                align = Qt.AlignmentFlag.AlignLeft if c == 0 else Qt.AlignmentFlag.AlignCenter
+                item.setTextAlignment(align | Qt.AlignmentFlag.AlignVCenter)
+                self.setItem(r, c, item)
+        header = self.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        mode = QHeaderView.ResizeMode
+        header.setSectionResizeMode(0, mode.Stretch if first_column_stretches
+                                    else mode.ResizeToContents)
+        for c in range(1, len(table.header)):
+            header.setSectionResizeMode(c, mode.Stretch if not first_column_stretches
+                                        else mode.ResizeToContents)
+        self.resizeRowsToContents()
+        self._fit_height()
+
+    def resizeEvent(self, event: object) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.resizeRowsToContents()
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        height = self.horizontalHeader().height() + 2 * self.frameWidth()
+        height += sum(self.rowHeight(r) for r in range(self.rowCount()))
+        if self.horizontalScrollBar().isVisible():
+            height += self.horizontalScrollBar().height()
+        self.setFixedHeight(height + 2)
+
+
+class TableSection(QWidget):
+    """A titled table with its "Copy" button and its footnote."""
+
+    def __init__(self, title: str, tip: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = TextTableWidget()
+        self.table.setToolTip(tip)
+        self.note = QLabel(objectName="note", wordWrap=True)
+        copy = _button("Copy", "Copy this table as text for Word or Excel (paste it as a "
+                       "table).", lambda: _copy(self.table.table.tsv() if self.table.table
+                                                else ""))
+        top = QHBoxLayout()
+        top.addWidget(QLabel(title, objectName="section"))
+        top.addStretch(1)
+        top.addWidget(copy)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addWidget(self.table)
+        layout.addWidget(self.note)
+
+    def show_table(self, table: TextTable) -> None:
+        self.table.show_table(table, first_column_stretches=True)
+        self.note.setText(table.note)
+        self.note.setVisible(bool(table.note))
+
+
+class ResultsPanel(QWidget):
+    """The results of the session's analysis, ready to copy into a manuscript."""
+
+    def __init__(self, session: SessionController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.heading = QLabel(objectName="heading", wordWrap=True)
+        self.subheading = QLabel(objectName="subheading", wordWrap=True)
+        self.sentence = QLabel(objectName="sentence", wordWrap=True)
+        self.sentence.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.sentence.setToolTip("The main results written as in a published abstract. "
+                                 "Copy it and paste it into your manuscript.")
+        self.copy_sentence = _button("Copy sentence", "Copy the results sentence.",
+                                     self._on_copy_sentence)
+        self.decimal_comma = QCheckBox("Decimal comma (0,95)")
+        self.decimal_comma.setToolTip("Write numbers with a decimal comma, as many European "
+                                      "journals do.")
+        self.decimal_comma.toggled.connect(self._on_decimal_toggled)
+        self.quote_stratified = QCheckBox("Quote the stratified analysis")
+        self.quote_stratified.setToolTip(
+            "When strata are set (the randomisation's stratification factors), quote the "
+            "stratified log-rank test and the stratified hazard ratio, the usual primary "
+            "analysis of a stratified trial.")
+        self.quote_stratified.toggled.connect(self._on_quote_stratified_toggled)
+        self.groups = TableSection(
+            "Survival by group", "Per group: patients, events, median and landmark survival "
+            "with confidence intervals, restricted mean survival time.")
+        self.comparison = TableSection(
+            "Comparison of groups", "Log-rank tests and Cox hazard ratios against the "
+            "reference group.")
+        self.followup = TableSection(
+            "Follow-up", "Median follow-up by the reverse Kaplan-Meier method (censoring "
+            "treated as the event).")
+        self.checks = QVBoxLayout()
+        self.checks.setSpacing(6)
+        self.min_at_risk = QSpinBox(minimum=1, maximum=1000)
+        self.min_at_risk.setToolTip("Below this many patients at risk, the end of a curve is "
+                                    "considered unreliable (checked under \u201cPoints to "
+                                    "check\u201d).")
+        self.min_at_risk.editingFinished.connect(self._on_min_at_risk_changed)
+        self.notes = QLabel(objectName="notes", wordWrap=True)
+        self._build()
+        session.result_changed.connect(self.refresh)
+        session.presentation_changed.connect(self.refresh)
+        session.style_changed.connect(self.refresh)
+        self.refresh()
+
+    def _build(self) -> None:
+        content = QWidget(objectName="resultsContent")
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(14, 10, 14, 14)
+        layout.setSpacing(8)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.subheading)
+        sentence_box = QFrame(objectName="sentenceBox")
+        box = QVBoxLayout(sentence_box)
+        box.addWidget(self.sentence)
+        row = QHBoxLayout()
+        row.addWidget(self.decimal_comma)
+        row.addWidget(self.quote_stratified)
+        row.addStretch(1)
+        row.addWidget(self.copy_sentence)
+        box.addLayout(row)
+        layout.addWidget(sentence_box)
+        for section in (self.groups, self.comparison, self.followup):
+            layout.addWidget(section)
+        checks_title = QHBoxLayout()
+        checks_title.addWidget(QLabel("Points to check", objectName="section"))
+        checks_title.addStretch(1)
+        checks_title.addWidget(QLabel("fewest at risk worth drawing"))
+        checks_title.addWidget(self.min_at_risk)
+        layout.addLayout(checks_title)
+        layout.addLayout(self.checks)
+        layout.addWidget(self.notes)
+        layout.addStretch(1)
+        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+    # -- showing ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        result = self.session.result
+        self.setEnabled(result is not None)
+        if result is None:
+            self.heading.setText("Results")
+            self.subheading.setText("The results appear here once the data and roles are "
+                                    "complete.")
+            self.sentence.setText("")
+            for table in (self.groups, self.comparison, self.followup):
+                table.show_table(TextTable("", ("",), ()))
+            self._show_checks(())
+            self.notes.setText("")
+            return
+        options = self.session.text_options()
+        presentation = self.session.project.presentation
+        for box, value in ((self.decimal_comma, options.decimal == ","),
+                           (self.quote_stratified, presentation.quote_stratified)):
+            box.blockSignals(True)
+            box.setChecked(value)
+            box.blockSignals(False)
+        self.quote_stratified.setEnabled(bool(result.spec.strata))
+        self.min_at_risk.setValue(presentation.min_at_risk)
+        names = [options.name(g.label) for g in result.groups]
+        self.heading.setText(f"{endpoint_name(result)[:1].upper()}{endpoint_name(result)[1:]}"
+                             + (f": {' vs '.join(names)}" if len(names) > 1 else ""))
+        self.subheading.setText(self._subheading(result))
+        self.sentence.setText(results_sentence(result, options))
+        self.groups.show_table(group_table(result, options))
+        self.comparison.show_table(comparison_table(result, options))
+        self.followup.show_table(followup_table(result, options))
+        self._show_checks(self.session.guardrails)
+        notes = [i.message for i in result.issues if i.code != "median_not_reached"]
+        self.notes.setText("<b>Notes</b><br>" + "<br>".join(_escape(n) for n in notes)
+                           if notes else "")
+
+    def _subheading(self, result: object) -> str:
+        cohort = result.cohort  # type: ignore[attr-defined]
+        events = int(cohort.event.sum())
+        excluded = len(cohort.excluded)
+        d = self.session.text_options().decimal
+        f = result.followup  # type: ignore[attr-defined]
+        text = f"{cohort.n} patients analysed, {events} events"
+        if excluded:
+            text += f"; {excluded} rows excluded"
+        if f.reached:
+            text += f"; median follow-up {fmt.time_value(f.median, 1, d)} {cohort.time_unit}"
+        return text + "."
+
+    def _show_checks(self, checks: tuple[Guardrail, ...]) -> None:
+        while self.checks.count():
+            item = self.checks.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        if not checks and self.session.result is not None:
+            self.checks.addWidget(QLabel("Nothing to flag on these data.", objectName="ok"))
+        for check in checks:
+            self.checks.addWidget(self._check_box(check))
+
+    def _check_box(self, check: Guardrail) -> QFrame:
+        box = QFrame(objectName="warning" if check.severity == "warning" else "info")
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(10, 6, 10, 6)
+        title = QLabel(f"<b>{_escape(check.title)}</b>", wordWrap=True)
+        text = QLabel(check.message, wordWrap=True)
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(title)
+        layout.addWidget(text)
+        if check.cut_at is not None:
+            d = self.session.text_options().decimal
+            unit = self.session.result.cohort.time_unit if self.session.result else ""
+            cut = check.cut_at
+            button = _button(f"End the plot at {fmt.number(cut, 1, d)} {unit}",
+                             "Shorten the time axis of the figure (the numbers do not change).",
+                             lambda: self._on_cut_clicked(cut))
+            row = QHBoxLayout()
+            row.addWidget(button)
+            row.addStretch(1)
+            layout.addLayout(row)
+        return box
+
+    # -- user actions ----------------------------------------------------------------------
+    def copy_all_text(self) -> str:
+        """The sentence and every table, as pasted into a document."""
+        parts = [self.sentence.text()]
+        for table in (self.groups.table.table, self.comparison.table.table,
+                      self.followup.table.table):
+            if table is not None and table.rows:
+                parts.append(f"{table.title}\n{table.tsv()}")
+        return "\n".join(parts)
+
+    def _on_copy_sentence(self) -> None:
+        _copy(self.sentence.text())
+
+    def _on_decimal_toggled(self, checked: bool) -> None:
+        p = self.session.project.presentation
+        self.session.set_presentation(replace(p, decimal="," if checked else "."),
+                                      "Use decimal comma" if checked else "Use decimal point")
+
+    def _on_quote_stratified_toggled(self, checked: bool) -> None:
+        p = self.session.project.presentation
+        self.session.set_presentation(replace(p, quote_stratified=checked),
+                                      "Quote stratified analysis" if checked
+                                      else "Quote unstratified analysis")
+
+    def _on_min_at_risk_changed(self) -> None:
+        if self.session.project is None:
+            return
+        p = self.session.project.presentation
+        if self.min_at_risk.value() != p.min_at_risk:
+            self.session.set_presentation(replace(p, min_at_risk=self.min_at_risk.value()),
+                                          "Change fewest patients at risk")
+
+    def _on_cut_clicked(self, cut: float) -> None:
+        self.session.set_style(replace(self.session.style, x_max=cut),
+                               "End the plot where few remain at risk")
+
+
+def _button(text: str, tip: str, slot: object) -> QPushButton:
+    button = QPushButton(text)
+    button.setToolTip(tip)
+    button.clicked.connect(slot)
+    return button
+
+
+def _copy(text: str) -> None:
+    QGuiApplication.clipboard().setText(text)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,143 @@
+"""Slow work off the GUI thread: a pure function runs in Qt's thread pool and reports back
+through queued signals; the window never waits for it.
+
+A task's function receives a ``Progress`` to report steps and to learn it was cancelled
+(``Progress.step`` raises ``Cancelled`` then). A cancelled task's result is dropped even
+when the function could not stop early (e.g. inside a file reader).
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+
+from resort_gui.domain.errors import InputError
+
+SHOW_PROGRESS_AFTER_MS = 100  # shorter work never flashes a progress bar
+
+
+class Cancelled(Exception):
+    """Raised inside a task's function when the user cancelled it."""
+
+
+class Progress:
+    """Passed to a task's function: ``step(done, total, text)`` reports and checks for
+    cancellation."""
+
+    def __init__(self, task: Task) -> None:
+        self._task = task
+
+    @property
+    def cancelled(self) -> bool:
+        return self._task.is_cancelled
+
+    def step(self, done: int, total: int, text: str = "") -> None:
+        if self._task.is_cancelled:
+            raise Cancelled
+        self._task.signals.progressed.emit(done, total, text)
+
+
+class _TaskSignals(QObject):
+    finished = Signal(object)
+    failed = Signal(object)  # InputError
+    crashed = Signal(str)  # traceback text
+    progressed = Signal(int, int, str)
+
+
+class Task(QRunnable):
+    """One call of ``work(progress)`` on a pool thread."""
+
+    def __init__(self, work: Callable[[Progress], Any]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # Python keeps it alive until its signals are delivered
+        self.work = work
+        self.signals = _TaskSignals()
+        self._cancelled = threading.Event()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    def run(self) -> None:
+        try:
+            value = self.work(Progress(self))
+        except Cancelled:
+            return
+        except InputError as exc:
+            if not self.is_cancelled:
+                self.signals.failed.emit(exc)
+            return
+        except Exception:  # noqa: BLE001 - a bug: reported to the window, which logs it
+            if not self.is_cancelled:
+                self.signals.crashed.emit(traceback.format_exc())
+            return
+        if not self.is_cancelled:
+            self.signals.finished.emit(value)
+
+
+class TaskRunner(QObject):
+    """Runs tasks by kind ("load", "analysis", ...): a new task of a kind cancels the one
+    before it. Reports the busy state for a progress bar shown after 100 ms."""
+
+    busy_changed = Signal(str)  # the running task's description; "" when idle
+    progressed = Signal(int, int, str)
+    crashed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool.globalInstance()
+        self._running: dict[str, tuple[Task, str]] = {}
+        self._show_timer = QTimer(self, singleShot=True, interval=SHOW_PROGRESS_AFTER_MS)
+        self._show_timer.timeout.connect(self._announce)
+
+    def start(self, kind: str, description: str, work: Callable[[Progress], Any],
+              on_finished: Callable[[Any], None],
+              on_failed: Callable[[InputError], None]) -> Task:
+        self.cancel(kind)
+        task = Task(work)
+        task.signals.finished.connect(lambda value: self._done(kind, task, on_finished, value))
+        task.signals.failed.connect(lambda exc: self._done(kind, task, on_failed, exc))
+        task.signals.crashed.connect(lambda text: self._done(kind, task, self.crashed.emit,
+                                                             text))
+        task.signals.progressed.connect(self.progressed)
+        self._running[kind] = (task, description)
+        self._show_timer.start()
+        self.pool.start(task)
+        return task
+
+    def cancel(self, kind: str | None = None) -> None:
+        """Cancel the task of ``kind`` (every task when None)."""
+        kinds = list(self._running) if kind is None else [kind]
+        for k in kinds:
+            entry = self._running.pop(k, None)
+            if entry is not None:
+                entry[0].cancel()
+        self._announce()
+
+    def is_busy(self, kind: str | None = None) -> bool:
+        return bool(self._running) if kind is None else kind in self._running
+
+    def wait(self, timeout_ms: int = 30000) -> bool:
+        """Block until the pool is idle (for tests and for quitting cleanly)."""
+        return self.pool.waitForDone(timeout_ms)
+
+    def _done(self, kind: str, task: Task, handler: Callable[[Any], None], value: Any) -> None:
+        if self._running.get(kind, (None,))[0] is not task:
+            return  # superseded or cancelled meanwhile
+        del self._running[kind]
+        self._announce()
+        handler(value)
+
+    def _announce(self) -> None:
+        if not self._running:
+            self._show_timer.stop()
+            self.busy_changed.emit("")
+        elif not self._show_timer.isActive():
+            self.busy_changed.emit(next(iter(self._running.values()))[1])
