@@ -27,12 +27,13 @@ def build_cohort(raw: RawTable, spec: AnalysisSpec) -> tuple[Cohort, list[Issue]
     """Turn ``raw`` into a ``Cohort`` following ``spec``; returns the cohort and its notes."""
     _check_columns(raw, spec)
     issues: list[Issue] = list(raw.issues)
+    codings = {e.column: _distinct(raw.frame[e.column]) for e in spec.endpoint.events}
     raw = select_subgroup(raw, spec.where, issues)
     frame = raw.frame
     rows = pd.Series(raw.row_numbers(), index=frame.index)
     problems = _Problems(frame.index)
 
-    time, event, reason = _endpoint(raw, spec, problems, issues)
+    time, event, reason = _endpoint(raw, spec, codings, problems, issues)
     group_text = _group_text(frame, spec.group, problems)
     for exclusion in spec.exclusions:
         problems.add(rows == exclusion.row, f"excluded by hand: {exclusion.reason}")
@@ -108,13 +109,18 @@ def _check_columns(raw: RawTable, spec: AnalysisSpec) -> None:
               f"{', '.join(map(repr, raw.frame.columns))}." for c in dict.fromkeys(missing)))
 
 
-def _endpoint(raw: RawTable, spec: AnalysisSpec, problems: _Problems,
-              issues: list[Issue]) -> tuple[pd.Series, pd.Series, pd.Series]:
+def _distinct(column: pd.Series) -> list[str]:
+    """The distinct cell texts of a column in natural order."""
+    return sorted(cell_text(column).dropna().unique(), key=natural_key)
+
+
+def _endpoint(raw: RawTable, spec: AnalysisSpec, codings: dict[str, list[str]],
+              problems: _Problems, issues: list[Issue]) -> tuple[pd.Series, pd.Series, pd.Series]:
     endpoint = spec.endpoint
     if endpoint.from_dates:
-        return _endpoint_from_dates(raw, spec, problems, issues)
+        return _endpoint_from_dates(raw, spec, codings, problems, issues)
     source = endpoint.events[0]
-    event = _event_flags(raw, source, problems, issues)
+    event = _event_flags(raw, source, codings[source.column], problems, issues)
     time = _numeric_time(raw, endpoint.time, problems)
     reason = pd.Series(np.where(event.fillna(False).astype(bool), source.column, "censored"),
                        index=raw.frame.index, dtype=object)
@@ -147,12 +153,12 @@ def _checked_time(time: pd.Series, name: str, problems: _Problems) -> pd.Series:
     return time.astype(float)
 
 
-def _event_flags(raw: RawTable, source: EventSource, problems: _Problems,
+def _event_flags(raw: RawTable, source: EventSource, found: list[str], problems: _Problems,
                  issues: list[Issue]) -> pd.Series:
-    """True where the event happened, False where censored, NaN where unusable."""
+    """True where the event happened, False where censored, NaN where unusable. The coding is
+    judged on ``found``, the values of the whole column (not only of a subgroup)."""
     text = cell_text(raw.frame[source.column])
     problems.add(text.isna(), f"missing event status ({source.column})")
-    found = sorted(text.dropna().unique(), key=natural_key)
     if source.values:
         chosen = {v.strip().casefold() for v in source.values}
         folded = text.str.casefold()
@@ -176,7 +182,8 @@ def _guess_event_flags(raw: RawTable, column: str, text: pd.Series, found: list[
     folded = text.str.casefold()
     yes, no = folded.isin(YES_WORDS), folded.isin(NO_WORDS)
     outside = [v for v in found if v.casefold() not in YES_WORDS | NO_WORDS]
-    coded = yes.any() and no.any()
+    folded_found = {v.casefold() for v in found}
+    coded = bool(folded_found & YES_WORDS) and bool(folded_found & NO_WORDS)
     if not coded or any(is_number(v) for v in outside):
         raise InputError("event_coding_unknown",
                          f"{raw.name}: column {column!r} has the values "
@@ -206,8 +213,9 @@ def _dates(raw: RawTable, name: str, order: str | None, problems: _Problems,
     return dates
 
 
-def _endpoint_from_dates(raw: RawTable, spec: AnalysisSpec, problems: _Problems,
-                         issues: list[Issue]) -> tuple[pd.Series, pd.Series, pd.Series]:
+def _endpoint_from_dates(raw: RawTable, spec: AnalysisSpec, codings: dict[str, list[str]],
+                         problems: _Problems, issues: list[Issue]
+                         ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Time from ``start`` to the earliest event that happened (on or before the cut-off),
     else to the last contact, or to the cut-off when the patient was followed beyond it."""
     endpoint: Endpoint = spec.endpoint
@@ -222,7 +230,8 @@ def _endpoint_from_dates(raw: RawTable, spec: AnalysisSpec, problems: _Problems,
     beyond_cutoff = pd.Series(False, index=index)
     for source in endpoint.events:
         assert source.date is not None
-        flags = _event_flags(raw, source, problems, issues).fillna(False).astype(bool)
+        flags = _event_flags(raw, source, codings[source.column], problems, issues)
+        flags = flags.fillna(False).astype(bool)
         when = _dates(raw, source.date, order, problems, needed=flags,
                       what=f"date of {source.column}")
         if cutoff is not None:

@@ -26,7 +26,7 @@ _ALIASES = {
 _TIME_OF_DAY = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _YMD = r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})" + _TIME_OF_DAY + "$"
 _NUMERIC_DMY = r"^(?P<p>\d{1,2})[/.\-](?P<q>\d{1,2})[/.\-](?P<y>\d{4})" + _TIME_OF_DAY + "$"
-_NAMED_MONTH = r"^(?P<d>\d{1,2})[ \-/.]?(?P<name>[^\W\d_]{3,9})\.?[ \-/.,]*(?P<y>\d{4})$"
+_NAMED_MONTH = r"^(?P<d>\d{1,2})[ \-/.]*(?P<name>[^\W\d_]{3,9})\.?[ \-/.,]*(?P<y>\d{4})$"
 _MONTH_NAMES = {
     # English, Italian, German, French and Spanish names and abbreviations (accents removed)
     **dict.fromkeys(("jan", "january", "gen", "gennaio", "januar", "janv", "janvier", "ene",
