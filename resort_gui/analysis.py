@@ -23,6 +23,7 @@ from resort_gui.domain.results import (
 from resort_gui.domain.spec import AnalysisSpec
 from resort_gui.figure import time_axis_ticks
 from resort_gui.io.cohort import ALL_PATIENTS
+from resort_gui.io.sheets import TrialSheets
 from resort_gui.stats.cox import cox_ph, group_design
 from resort_gui.stats.km import (
     kaplan_meier,
@@ -32,14 +33,19 @@ from resort_gui.stats.km import (
     survival_at,
     survival_quantiles,
 )
+from resort_gui.trial_analysis import trial_analyses
 
 QUANTILE_PROBS = (0.25, 0.5, 0.75)
 
 
 def run_analysis(cohort: Cohort, spec: AnalysisSpec,
-                 issues: list[Issue] | tuple[Issue, ...] = ()) -> AnalysisResult:
+                 issues: list[Issue] | tuple[Issue, ...] = (), *,
+                 sheets: TrialSheets | None = None) -> AnalysisResult:
     """Kaplan-Meier per group and pooled, quantiles, landmarks, RMST, follow-up, the log-rank
-    family and Cox hazard ratios for ``cohort`` under the settings of ``spec``."""
+    family and Cox hazard ratios for ``cohort`` under the settings of ``spec``; with
+    ``sheets`` (``io.sheets.read_trial_sheets``) also what ``trial_analyses`` computes from
+    the other columns and sheets (adjusted Cox, competing risks, subgroups, Table 1, adverse
+    events, flow). The proportional-hazards test needs no sheets."""
     notes = list(issues)
     tau = spec.tau if spec.tau is not None else default_tau(cohort)
     ticks = time_axis_ticks(float(cohort.time.max(initial=0.0)), cohort.time_unit)
@@ -62,6 +68,8 @@ def run_analysis(cohort: Cohort, spec: AnalysisSpec,
         notes.append(Issue("one_group", "Only one group: no comparison between groups."))
     followup = median_followup(cohort.time, cohort.event, conf_type=spec.conf_type,
                                conf_level=spec.conf_level)
+    trial = trial_analyses(cohort, spec, cox, sheets)
+    notes += trial.issues
     result = AnalysisResult(
         spec=spec, cohort=cohort, groups=groups, overall=overall, tests=comparisons.tests,
         cox=cox, cox_stratified=cox_strat,
@@ -71,7 +79,9 @@ def run_analysis(cohort: Cohort, spec: AnalysisSpec,
         followup=followup, tau=tau, ticks=ticks, issues=tuple(notes),
         pairwise=comparisons.pairwise, trend=comparisons.trend,
         milestones=comparisons.milestones, rmst_differences=comparisons.rmst_differences,
+        **trial.fields,
     )
+    result = replace(result, tests=result.tests + tuple(trial.tests))
     return replace(result, conventions=conventions_table(result))
 
 

@@ -25,6 +25,9 @@ from resort_gui.domain.spec import (
     AnalysisSpec,
     Endpoint,
     EventSource,
+    SafetySource,
+    ScreeningSource,
+    replace,
     spec_from_dict,
 )
 from resort_gui.export.figure_options import parse_dpi, parse_formats, parse_size
@@ -126,6 +129,7 @@ def analyze_parser() -> argparse.ArgumentParser:
                    help="Fleming-Harrington exponents of the extra weighted test")
     p.add_argument("--trend-scores", choices=TREND_SCORES, default="order",
                    help="trend scores 1..k in the group order, or the group values as numbers")
+    _trial_arguments(p)
     p.add_argument("--sheet", help="worksheet name (default: the sheet with the table)")
     p.add_argument("--formats", default="png,svg,pdf",
                    help="figure formats among png,tiff,svg,pdf, or 'none'")
@@ -137,6 +141,54 @@ def analyze_parser() -> argparse.ArgumentParser:
                    help="also write report.pdf and report.html (methods, results, figure)")
     p.add_argument("--out", default="resort-results", help="output folder")
     return p
+
+
+def _trial_arguments(p: argparse.ArgumentParser) -> None:
+    """Options of the analyses beyond Kaplan-Meier: adjusted Cox, competing risks,
+    subgroups, Table 1, adverse events, CONSORT flow."""
+    p.add_argument("--covariate", action="append", default=[], metavar="COL",
+                   help="adjust the Cox model for COL (repeatable; numbers as numbers, text "
+                        "as categories against the first): cox_multivariable.csv")
+    p.add_argument("--cause-value", metavar="V",
+                   help="competing risks: the event value of interest (the KM, log-rank and "
+                        "Cox become cause-specific): cumulative_incidence.csv, Gray's test")
+    p.add_argument("--competing-value", action="append", default=[], metavar="W",
+                   help="competing risks: an event value that competes (repeatable)")
+    p.add_argument("--subgroup", action="append", default=[], metavar="COL",
+                   help="hazard ratio per level of COL with the interaction p (repeatable): "
+                        "subgroups.csv and the forest plot")
+    p.add_argument("--subgroups", action="store_true",
+                   help="subgroups by every --strata column (the stratification factors)")
+    p.add_argument("--baseline", action="append", default=[], metavar="COL",
+                   help="baseline characteristic for Table 1 (repeatable): baseline.csv")
+    p.add_argument("--ae-sheet", metavar="NAME",
+                   help="sheet of adverse events, one row per patient, term and grade: "
+                        "adverse_events.csv (needs --patient-id)")
+    p.add_argument("--ae-patient", default="patient_id", metavar="COL")
+    p.add_argument("--ae-term", default="term", metavar="COL")
+    p.add_argument("--ae-grade", default="grade", metavar="COL")
+    p.add_argument("--screening-sheet", metavar="NAME",
+                   help="sheet of the screening log (patient_id, randomised yes/no, "
+                        "reason_not_randomised) for the CONSORT flow: flow.csv")
+
+
+def _trial_options(args: argparse.Namespace, strata: tuple[str, ...]) -> dict[str, object]:
+    """The spec fields of ``_trial_arguments`` that the command line sets."""
+    options: dict[str, object] = {}
+    subgroups = tuple(args.subgroup) or (strata if args.subgroups else ())
+    for key, value in (("covariates", tuple(args.covariate)), ("subgroups", subgroups),
+                       ("baseline_columns", tuple(args.baseline)),
+                       ("competing_values", tuple(args.competing_value))):
+        if value:
+            options[key] = value
+    if args.cause_value is not None:
+        options["cause_value"] = args.cause_value
+    if args.ae_sheet:
+        options["safety"] = SafetySource(args.ae_sheet, args.ae_patient, args.ae_term,
+                                         args.ae_grade)
+    if args.screening_sheet:
+        options["screening"] = ScreeningSource(args.screening_sheet)
+    return options
 
 
 def analyze(argv: list[str]) -> int:
@@ -172,8 +224,9 @@ def spec_from_args(args: argparse.Namespace) -> tuple[AnalysisSpec, str | None]:
     from resort_gui.demo import demo_spec
 
     if args.demo and args.time is None and not args.event and args.start is None:
-        return demo_spec(), None
-    return AnalysisSpec(**_role_options(args)), None
+        demo = demo_spec()
+        return replace(demo, **_trial_options(args, demo.strata)), None
+    return AnalysisSpec(**_role_options(args), **_trial_options(args, tuple(args.strata))), None
 
 
 def _role_options(args: argparse.Namespace) -> dict[str, object]:
@@ -210,7 +263,7 @@ def _parse_fh(text: str) -> tuple[float, float]:
 
 def _endpoint_options(args: argparse.Namespace) -> Endpoint:
     """``--time`` + ``--event``, or ``--start`` + ``--event``/``--stop`` pairs."""
-    values = tuple(args.event_value)
+    values = tuple(args.event_value) or ((args.cause_value,) if args.cause_value else ())
     if not args.event or (args.time is None) == (args.start is None):
         raise InputError("usage", "give --time COL --event COL (durations), or --start COL "
                                   "--event COL --stop COL (dates), with a data file.")

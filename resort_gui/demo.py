@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
+from resort_gui.domain.spec import (
+    AnalysisSpec,
+    Endpoint,
+    EventSource,
+    SafetySource,
+    ScreeningSource,
+)
 from resort_gui.resources import resource_path
 
 DEMO_SOURCE = "demo"
+STRATA = ("interval_nephrectomy", "metastasis_site", "n_lesions")
 
 
 def demo_path() -> Path:
@@ -17,7 +24,8 @@ def demo_path() -> Path:
 def demo_spec() -> AnalysisSpec:
     """RFS by arm (observation as reference), stratified by the randomisation factors,
     landmarks at 12, 24 and 36 months. RFS = randomisation to the earliest of recurrence and
-    death, censored at the last contact."""
+    death, censored at the last contact. Also: subgroups by the randomisation factors, Table 1,
+    adverse events (sheet ``adverse_events``) and the CONSORT flow (sheet ``screening``)."""
     rfs = Endpoint(
         name="RFS",
         start="date_randomisation",
@@ -28,8 +36,9 @@ def demo_spec() -> AnalysisSpec:
     return AnalysisSpec(
         source=DEMO_SOURCE, sheet="patients", patient_id="patient_id", endpoint=rfs,
         group="arm", reference="observation",
-        strata=("interval_nephrectomy", "metastasis_site", "n_lesions"),
-        landmarks=(12.0, 24.0, 36.0), time_unit="months",
+        strata=STRATA, landmarks=(12.0, 24.0, 36.0), time_unit="months",
+        subgroups=STRATA, baseline_columns=("age", "sex", *STRATA),
+        safety=SafetySource("adverse_events"), screening=ScreeningSource("screening"),
     )
 
 

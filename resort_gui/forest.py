@@ -52,7 +52,7 @@ class ForestModel:
     x_label: str
     favours_left: str  # under the axis left of 1: the group's hazard is lower
     favours_right: str
-    column_titles: tuple[str, str, str, str]  # subgroup, patients (events), HR (CI), p
+    column_titles: tuple[str, str, str, str]  # subgroup, n (events), HR (CI), p
     interaction_test: str
     font_size: float = 8.0
 
@@ -74,7 +74,7 @@ def build_forest(result: AnalysisResult, group: str | None = None, *, title: str
         x_ticks=tuple(t for t in TICKS if x_min <= t <= x_max), x_min=x_min, x_max=x_max,
         x_label=f"Hazard ratio, {group} vs {reference} (95% CI, log scale)",
         favours_left=f"Favours {group}", favours_right=f"Favours {reference}",
-        column_titles=("Subgroup", "Patients (events)", "HR (95% CI)", "p interaction"),
+        column_titles=("Subgroup", "n (events)", "HR (95% CI)", "p interaction"),
         interaction_test=analysis.interaction_test, font_size=font_size,
     )
 

@@ -22,6 +22,7 @@ from resort_gui.export.safe_write import write_atomically
 from resort_gui.export.tables import result_tables, write_csv
 from resort_gui.export.xlsx import write_workbook
 from resort_gui.io import RawTable, build_cohort, read_table
+from resort_gui.io.sheets import read_trial_sheets
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Run:
 def analyze_file(spec: AnalysisSpec, expected_sha256: str | None = None) -> Run:
     raw = read_table(source_path(spec.source), sheet=spec.sheet, header_row=spec.header_row)
     cohort, issues = build_cohort(raw, spec)
-    result = run_analysis(cohort, spec, issues)
+    result = run_analysis(cohort, spec, issues, sheets=read_trial_sheets(raw, spec))
     changed = expected_sha256 is not None and expected_sha256 != raw.sha256
     return Run(spec=spec, raw=raw, result=result, sha256_changed=changed)
 
@@ -70,6 +71,11 @@ def write_outputs(run: Run, out: Path, formats: tuple[str, ...], *,
 
         written += render_figure(run.result, out / "km", formats, size=size, dpi=dpi,
                                  protect=protect)
+        if formats and run.result.subgroups is not None:
+            from resort_gui.ui.forest_plot import render_forest
+
+            written += render_forest(run.result, out / "forest", formats, size=size, dpi=dpi,
+                                     protect=protect)
         if report:
             written += write_report(run.result, out / "report", created=created,
                                     protect=protect)

@@ -8,10 +8,20 @@ or "not reached" is NaN, with a flag or a ``note`` saying why, never a made-up n
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:  # defined there, on top of this module
+    from resort_gui.domain.trial_results import (
+        BaselineTable,
+        CompetingRisks,
+        ParticipantFlow,
+        ProportionalHazardsTest,
+        SafetyTable,
+        SubgroupAnalysis,
+    )
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -258,6 +268,13 @@ class AnalysisResult:
     milestones: tuple[SurvivalDifference, ...] = ()  # one per group other than the reference
     rmst_differences: tuple[RmstDifference, ...] = ()  # one per group other than the reference
     conventions: tuple[Any, ...] = ()  # conventions.ConventionRow
+    cox_adjusted: CoxModel | None = None  # the group with the covariates (--covariate)
+    ph_test: ProportionalHazardsTest | None = None  # of cox_adjusted, else of cox
+    competing: CompetingRisks | None = None
+    subgroups: SubgroupAnalysis | None = None
+    baseline: BaselineTable | None = None
+    safety: SafetyTable | None = None
+    flow: ParticipantFlow | None = None
 
     def test(self, name: str) -> GroupTest | None:
         return next((t for t in self.tests if t.name == name), None)

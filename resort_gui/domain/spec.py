@@ -15,10 +15,10 @@ SCHEMA_VERSION = 1
 CONF_TYPES = ("log-log", "log", "plain")
 TIES = ("efron", "breslow")
 TIME_UNITS = {"days": 1.0, "weeks": 7.0, "months": 30.4375, "years": 365.25}  # in days
+DATE_ORDERS = ("dmy", "mdy")  # how nn/nn/yyyy dates read: day first or month first
 ADJUSTMENTS = ("holm", "bonferroni", "BH", "none")  # multiple-comparison adjustments
 TREND_SCORES = ("order", "values")  # scores 1..k in the group order, or the labels as numbers
 PAIRWISE = ("all", "reference")  # every pair of groups, or each group against the reference
-DATE_ORDERS = ("dmy", "mdy")  # how nn/nn/yyyy dates read: day first or month first
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,28 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class SafetySource:
+    """Adverse events in long format: one row per patient, term and (worst) CTCAE grade, in
+    ``sheet`` of the same workbook."""
+
+    sheet: str
+    patient: str = "patient_id"
+    term: str = "term"
+    grade: str = "grade"
+
+
+@dataclass(frozen=True)
+class ScreeningSource:
+    """The screening log for the CONSORT flow, in ``sheet`` of the same workbook: one row
+    per screened patient, whether randomised (yes/no) and why not."""
+
+    sheet: str
+    patient: str = "patient_id"
+    randomised: str = "randomised"
+    reason: str = "reason_not_randomised"
+
+
+@dataclass(frozen=True)
 class AnalysisSpec:
     """What to analyse and how. ``source`` is a file path or ``"demo"``."""
 
@@ -99,6 +121,13 @@ class AnalysisSpec:
     fh: tuple[float, float] = (1.0, 1.0)  # Fleming-Harrington exponents (p, q)
     trend_scores: str = "order"
     pairwise: str = "all"
+    covariates: tuple[str, ...] = ()  # adjusted Cox: numbers as numbers, text as categories
+    cause_value: str | None = None  # competing risks: the event value of interest ...
+    competing_values: tuple[str, ...] = ()  # ... and the competing ones (others: censored)
+    subgroups: tuple[str, ...] = ()  # forest plot: HR per level of these columns
+    baseline_columns: tuple[str, ...] = ()  # Table 1
+    safety: SafetySource | None = None  # adverse events (long format)
+    screening: ScreeningSource | None = None  # screening log (CONSORT flow)
 
     def validate(self) -> list[str]:
         """Plain-language problems with the settings themselves (not with the data)."""
@@ -128,7 +157,21 @@ class AnalysisSpec:
         if self.endpoint.from_dates and any(e.date is None for e in self.endpoint.events):
             problems.append("With a start date, every event column needs its date column.")
         problems += self._import_problems()
-        return problems + self._comparison_problems()
+        return problems + self._comparison_problems() + self._competing_problems()
+
+    def _competing_problems(self) -> list[str]:
+        """Problems with the competing-risks settings."""
+        problems = []
+        if self.competing_values and self.cause_value is None:
+            problems.append("Competing events need the event of interest (--cause-value).")
+        if self.cause_value is not None and self.cause_value in self.competing_values:
+            problems.append(f"{self.cause_value!r} cannot be both the event of interest and a "
+                            "competing event.")
+        if self.cause_value is not None and (self.endpoint.time is None
+                                             or len(self.endpoint.events) != 1):
+            problems.append("Competing risks need a time column and one event column that "
+                            "holds a code per cause (e.g. 0 censored, 1 recurrence, 2 death).")
+        return problems
 
     def _comparison_problems(self) -> list[str]:
         """Problems with the settings of the comparisons between groups."""
@@ -207,12 +250,18 @@ def spec_from_dict(data: dict[str, Any]) -> AnalysisSpec:
     data["strata"] = tuple(data.get("strata", ()))
     data["landmarks"] = tuple(float(t) for t in data.get("landmarks", ()))
     data["exclusions"] = tuple(Exclusion(**e) for e in data.get("exclusions", ()))
+    data["where"] = tuple(Condition(**c) for c in data.get("where", ()))
     data["group_order"] = tuple(str(g) for g in data.get("group_order", ()))
     data["fh"] = tuple(float(x) for x in data.get("fh", (1.0, 1.0)))
-    data["where"] = tuple(Condition(**c) for c in data.get("where", ()))
+    for key in ("covariates", "competing_values", "subgroups", "baseline_columns"):
+        data[key] = tuple(str(v) for v in data.get(key, ()))
+    data["safety"] = SafetySource(**data["safety"]) if data.get("safety") else None
+    data["screening"] = ScreeningSource(**data["screening"]) if data.get("screening") else None
     return AnalysisSpec(**data)
 
 
-__all__ = ["AnalysisSpec", "Condition", "Endpoint", "EventSource", "Exclusion", "replace",
-           "spec_from_dict", "DATE_ORDERS", "SCHEMA_VERSION", "CONF_TYPES", "TIES", "TIME_UNITS",
-           "ADJUSTMENTS", "TREND_SCORES", "PAIRWISE"]
+__all__ = ["AnalysisSpec", "Condition", "SafetySource", "ScreeningSource", "Endpoint",
+           "EventSource", "Exclusion", "replace",
+           "spec_from_dict", "DATE_ORDERS",
+           "SCHEMA_VERSION", "CONF_TYPES", "TIES", "TIME_UNITS", "ADJUSTMENTS", "TREND_SCORES",
+           "PAIRWISE"]

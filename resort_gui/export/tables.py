@@ -13,6 +13,7 @@ import pandas as pd
 
 from resort_gui.domain.results import AnalysisResult, GroupResult
 from resort_gui.export.safe_write import neutralise_cell, write_atomically
+from resort_gui.export.trial_tables import trial_tables
 
 
 def result_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
@@ -54,6 +55,7 @@ def result_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
             "row": result.cohort.row, "patient": list(result.cohort.patient),
             "time": result.cohort.time, "event": result.cohort.event.astype(int),
             "reason": list(result.cohort.reason)}),
+        **trial_tables(result),
     }
 
 
