@@ -101,12 +101,13 @@ def _check_columns(raw: RawTable, spec: AnalysisSpec) -> None:
     wanted = [spec.patient_id, endpoint.time, endpoint.start, endpoint.last_contact, spec.group,
               *spec.strata, *(e.column for e in endpoint.events),
               *(e.date for e in endpoint.events), *(c.column for c in spec.where)]
-    missing = [c for c in wanted if c is not None and c not in raw.frame.columns]
+    missing = list(dict.fromkeys(c for c in wanted if c is not None and c not in raw.frame.columns))
     if missing:
-        raise InputError(
-            "column_not_found",
-            *(f"{raw.name}: there is no column {c!r}. Columns found: "
-              f"{', '.join(map(repr, raw.frame.columns))}." for c in dict.fromkeys(missing)))
+        what = f"no column {missing[0]!r}" if len(missing) == 1 else \
+            f"no columns {', '.join(map(repr, missing))}"
+        raise InputError("column_not_found",
+                         f"{raw.name}: there is {what}. Columns found: "
+                         f"{', '.join(map(repr, raw.frame.columns))}.")
 
 
 def _distinct(column: pd.Series) -> list[str]:
