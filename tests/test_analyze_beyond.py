@@ -168,3 +168,39 @@ def test_bad_settings_are_plain_errors(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["analyze", data, "--time", "time", "--event", "status", "--event-value", "1",
                  "--ae-sheet", "adverse_events", "--out", str(tmp_path)]) == 2
     assert "not a workbook" in capsys.readouterr().err
+
+
+def test_forest_model_rows_follow_the_subgroup_table(demo: Path) -> None:
+    from resort_gui.demo import demo_spec
+    from resort_gui.forest import build_forest
+    from resort_gui.pipeline import analyze_file
+
+    result = analyze_file(demo_spec()).result
+    model = build_forest(result)
+    assert model is not None and model.comparison == "sorafenib vs observation"
+    table = read(demo, "subgroups")
+    estimates = [r for r in model.rows if not r.is_header]
+    close([r.hr for r in estimates], table["hr"])
+    close([r.ci_upper for r in estimates], table["ci_upper"])
+    assert [r.n for r in estimates] == list(table["n"])
+    headers = [r for r in model.rows if r.is_header]
+    assert [r.label for r in headers] == ["interval_nephrectomy", "metastasis_site", "n_lesions"]
+    assert headers[0].p_text == "0.147" and estimates[0].estimate_text == "1.40 (0.74\u20132.63)"
+    assert model.x_min <= min(r.ci_lower for r in estimates) or any(
+        r.clipped_low for r in estimates)
+    assert 1.0 in model.x_ticks
+
+
+def test_analyze_draws_the_forest_plot_in_every_format(tmp_path: Path) -> None:
+    from PySide6.QtGui import QImage
+
+    from tests.export.pdf_text import pdf_text
+
+    assert main(["analyze", str(EXTRA_DIR / "veteran2__data.csv"), "--time", "time", "--event",
+                 "status", "--group", "trt", "--subgroup", "celltype", "--time-unit", "days",
+                 "--formats", "png,svg,pdf", "--out", str(tmp_path)]) == 0
+    image = QImage(str(tmp_path / "forest.png"))
+    assert image.width() > 1500 and round(image.dotsPerMeterX() * 0.0254) == 300
+    assert b"<svg" in (tmp_path / "forest.svg").read_bytes()[:400]
+    text = pdf_text(tmp_path / "forest.pdf")
+    assert "squamous" in text and "p interaction" in text and "0.042" in text
