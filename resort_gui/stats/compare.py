@@ -28,6 +28,7 @@ import numpy as np
 from scipy import stats
 
 from resort_gui.domain.results import BoolArray, FloatArray, GroupTest, IntArray
+from resort_gui.stats.distinct import distinct_times
 
 WEIGHTS = ("logrank", "gehan_breslow", "tarone_ware", "peto_peto", "modified_peto",
            "fleming_harrington")
@@ -167,14 +168,16 @@ def _sample(time: Any, event: Any, group: Any, strata: Any,
             n_groups: int | None) -> _Sample:
     """Validate the arrays and drop rows with a missing time, group or stratum."""
     time = np.asarray(time, dtype=np.float64).ravel()
-    event = np.asarray(event).ravel().astype(bool)
-    group = np.asarray(group).ravel().astype(np.int64)
+    event = np.asarray(event).ravel().astype(bool, copy=False)
+    group = np.asarray(group).ravel().astype(np.int64, copy=False)
     stratum = (np.zeros(time.size, dtype=np.int64) if strata is None
-               else np.asarray(strata).ravel().astype(np.int64))
+               else np.asarray(strata).ravel().astype(np.int64, copy=False))
     if not time.size == event.size == group.size == stratum.size:
         raise ValueError("time, event, group and strata must have the same length")
     k = _number_of_groups(group, n_groups)
     keep = ~np.isnan(time) & (group >= 0) & (stratum >= 0)
+    if keep.all():  # the usual case: no copies
+        return _Sample(time, event, group, stratum, k, ())
     notes = _dropped_rows_notes(time, group, stratum)
     return _Sample(time[keep], event[keep], group[keep], stratum[keep], k, notes)
 
@@ -233,10 +236,10 @@ def _event_table(sample: _Sample) -> _EventTable:
 
 def _blocks(time: FloatArray, stratum: IntArray) -> tuple[IntArray, IntArray]:
     """Code of each row's (stratum, distinct time) block, numbered in (stratum, time) order,
-    and the stratum of each block. One ``np.unique`` of the times; the blocks are then
-    numbered by counting (or, with very many strata x times, by a second ``np.unique``)."""
-    times, time_code = np.unique(time, return_inverse=True)
-    key = stratum * times.size + time_code.reshape(-1)
+    and the stratum of each block: the distinct times (linear on sorted times), then the
+    blocks numbered by counting (or, with very many strata x times, by an ``np.unique``)."""
+    times, time_code = distinct_times(time)
+    key = stratum * times.size + time_code
     size = (int(stratum.max()) + 1) * times.size
     if size > 4 * time.size + 4096:
         keys, block = np.unique(key, return_inverse=True)

@@ -19,6 +19,7 @@ from numpy.typing import ArrayLike
 from scipy.stats import norm
 
 from resort_gui.domain.results import BoolArray, CoxModel, FloatArray, IntArray
+from resort_gui.stats.distinct import distinct_times
 
 TIES = ("efron", "breslow", "exact")
 CONF_LEVEL = 0.95
@@ -304,13 +305,13 @@ def _collapsed_cells(time: FloatArray, event: BoolArray, x: FloatArray,
     p = x.shape[1]
     if p > MAX_INDICATOR_COLUMNS or not np.all((x == 0.0) | (x == 1.0)):
         return None
-    times, time_code = np.unique(time, return_inverse=True)
+    times, time_code = distinct_times(time)
     n_strata, patterns = int(strata.max()) + 1, 1 << p
     size = n_strata * times.size * patterns
     if size > MAX_CELLS_PER_PATIENT * time.size + 4096:
         return None
     pattern = x @ (1 << np.arange(p)).astype(np.float64)
-    key = (strata * times.size + time_code.reshape(-1)) * patterns + pattern.astype(np.int64)
+    key = (strata * times.size + time_code) * patterns + pattern.astype(np.int64)
     weight = np.bincount(key, minlength=size)
     deaths = np.bincount(key, weights=event, minlength=size)
     cells = np.flatnonzero(weight)
