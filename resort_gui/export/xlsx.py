@@ -11,18 +11,36 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from resort_gui.domain.results import AnalysisResult
+from resort_gui.export.report import analysis_description
 from resort_gui.export.safe_write import neutralise_cell, write_atomically
+from resort_gui.export.tables import result_tables, write_csv
 
 ANALYSIS_SHEET = "Analysis"
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _MAX_SHEET_NAME = 31  # Excel's limit
 _MAX_COLUMN_WIDTH = 60
+
+
+def write_tables(result: AnalysisResult, folder: Path, created: datetime | None = None,
+                 protect: tuple[Path, ...] = ()) -> list[Path]:
+    """The CSVs of the ``analyze`` contract and ``results.xlsx`` in ``folder``; returns the
+    paths written."""
+    tables = result_tables(result)
+    written = []
+    for stem, frame in tables.items():
+        write_csv(frame, folder / f"{stem}.csv", protect=protect)
+        written.append(folder / f"{stem}.csv")
+    path = folder / "results.xlsx"
+    write_workbook(path, tables, analysis_description(result, created), protect=protect)
+    return [*written, path]
 
 
 def write_workbook(path: Path, tables: Mapping[str, pd.DataFrame],
