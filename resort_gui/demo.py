@@ -24,8 +24,9 @@ def demo_path() -> Path:
 def demo_spec() -> AnalysisSpec:
     """RFS by arm (observation as reference), stratified by the randomisation factors,
     landmarks at 12, 24 and 36 months. RFS = randomisation to the earliest of recurrence and
-    death, censored at the last contact. Also: subgroups by the randomisation factors, Table 1,
-    adverse events (sheet ``adverse_events``) and the CONSORT flow (sheet ``screening``)."""
+    death, censored at the last contact. Also: OS, subgroups by the randomisation factors,
+    Table 1, adverse events (sheet ``adverse_events``) and the CONSORT flow (sheet
+    ``screening``)."""
     rfs = Endpoint(
         name="RFS",
         start="date_randomisation",
@@ -39,7 +40,15 @@ def demo_spec() -> AnalysisSpec:
         strata=STRATA, landmarks=(12.0, 24.0, 36.0), time_unit="months",
         subgroups=STRATA, baseline_columns=("age", "sex", *STRATA),
         safety=SafetySource("adverse_events"), screening=ScreeningSource("screening"),
+        secondary_endpoints=(os_endpoint(),),
     )
+
+
+def os_endpoint() -> Endpoint:
+    """OS: randomisation to death, censored at the last contact."""
+    return Endpoint(name="OS", start="date_randomisation",
+                    events=(EventSource("death", ("yes",), "date_death_or_last_contact"),),
+                    last_contact="date_death_or_last_contact")
 
 
 def source_path(source: str) -> Path:

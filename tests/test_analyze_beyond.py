@@ -204,3 +204,12 @@ def test_analyze_draws_the_forest_plot_in_every_format(tmp_path: Path) -> None:
     assert b"<svg" in (tmp_path / "forest.svg").read_bytes()[:400]
     text = pdf_text(tmp_path / "forest.pdf")
     assert "squamous" in text and "p interaction" in text and "0.042" in text
+
+
+def test_demo_reports_os_as_a_secondary_endpoint(demo: Path) -> None:
+    summary = read(demo, "os_summary").set_index("group")
+    assert summary.loc["All patients", "events"] == 9  # deaths, resources/demo/README.md
+    assert summary.loc["All patients", "n"] == 69
+    tests = read(demo, "os_tests").set_index("test")
+    assert 0 < tests.loc["logrank", "p_value"] < 1
+    assert read(demo, "summary").set_index("group").loc["All patients", "events"] == 39  # RFS

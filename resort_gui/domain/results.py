@@ -275,6 +275,7 @@ class AnalysisResult:
     baseline: BaselineTable | None = None
     safety: SafetyTable | None = None
     flow: ParticipantFlow | None = None
+    secondary: tuple[AnalysisResult, ...] = ()  # one per spec.secondary_endpoints (e.g. OS)
 
     def test(self, name: str) -> GroupTest | None:
         return next((t for t in self.tests if t.name == name), None)

@@ -128,6 +128,7 @@ class AnalysisSpec:
     baseline_columns: tuple[str, ...] = ()  # Table 1
     safety: SafetySource | None = None  # adverse events (long format)
     screening: ScreeningSource | None = None  # screening log (CONSORT flow)
+    secondary_endpoints: tuple[Endpoint, ...] = ()  # e.g. OS: KM, tests and Cox as well
 
     def validate(self) -> list[str]:
         """Plain-language problems with the settings themselves (not with the data)."""
@@ -233,6 +234,16 @@ def _cutoff_problems(cutoff: str, endpoint: Endpoint) -> list[str]:
     return problems
 
 
+def _endpoint_from_dict(data: dict[str, Any]) -> Endpoint:
+    endpoint = dict(data)
+    endpoint["events"] = tuple(
+        EventSource(column=e["column"], values=tuple(str(v) for v in e.get("values", ())),
+                    date=e.get("date"))
+        for e in endpoint.get("events", ())
+    )
+    return Endpoint(**endpoint)
+
+
 def spec_from_dict(data: dict[str, Any]) -> AnalysisSpec:
     """Rebuild a spec from ``to_json`` output; unknown keys are an error, not ignored."""
     data = dict(data)
@@ -240,13 +251,9 @@ def spec_from_dict(data: dict[str, Any]) -> AnalysisSpec:
     if version != SCHEMA_VERSION:
         raise ValueError(f"analysis file schema_version {version} is not supported "
                          f"(this program reads version {SCHEMA_VERSION})")
-    endpoint = dict(data.pop("endpoint", {}))
-    endpoint["events"] = tuple(
-        EventSource(column=e["column"], values=tuple(str(v) for v in e.get("values", ())),
-                    date=e.get("date"))
-        for e in endpoint.get("events", ())
-    )
-    data["endpoint"] = Endpoint(**endpoint)
+    data["endpoint"] = _endpoint_from_dict(data.pop("endpoint", {}))
+    data["secondary_endpoints"] = tuple(_endpoint_from_dict(e)
+                                        for e in data.get("secondary_endpoints", ()))
     data["strata"] = tuple(data.get("strata", ()))
     data["landmarks"] = tuple(float(t) for t in data.get("landmarks", ()))
     data["exclusions"] = tuple(Exclusion(**e) for e in data.get("exclusions", ()))
