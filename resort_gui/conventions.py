@@ -94,7 +94,7 @@ AT_RISK_CONVENTIONS = {
                          "R summary(survfit, times = t)$n.risk (survminer risk tables); Stata "
                          "sts graph, risktable (\"at risk at the beginning of each "
                          "interval\"). Patients with an event or censoring at t still count."),
-    "after": Convention("at t, after its events and censorings (time > t)", (),
+    "after": Convention("just after t (time > t)", (),
                         "The count left once the events and censorings at t are subtracted, "
                         "e.g. read off the next row of a life table."),
 }
@@ -161,17 +161,19 @@ def _ci_rows(result: AnalysisResult) -> list[ConventionRow]:
     rows = []
     for code, group in enumerate(result.groups):
         time, event = _group_arrays(result, code)
-        for conf_type, convention in CI_CONVENTIONS.items():
-            km = kaplan_meier(time, event, conf_type=conf_type, conf_level=spec.conf_level)
+        curves = {c: kaplan_meier(time, event, conf_type=c, conf_level=spec.conf_level)
+                  for c in CI_CONVENTIONS}
+        for conf_type, km in curves.items():  # the three transforms of S(t) side by side
             at = survival_at(km, [t])
-            median = survival_quantiles(km, (0.5,))
-            used = conf_type == spec.conf_type
-            rows.append(_row(TOPIC_CI, convention, f"S({t:g}) in {group.label}",
+            rows.append(_row(TOPIC_CI, CI_CONVENTIONS[conf_type], f"S({t:g}) in {group.label}",
                              float(at.survival[0]), float(at.ci_lower[0]),
-                             float(at.ci_upper[0]), np.nan, used))
-            rows.append(_row(TOPIC_CI, convention, f"median survival in {group.label}",
-                             float(median.time[0]), float(median.ci_lower[0]),
-                             float(median.ci_upper[0]), np.nan, used))
+                             float(at.ci_upper[0]), np.nan, conf_type == spec.conf_type))
+        for conf_type, km in curves.items():  # then those of the median
+            median = survival_quantiles(km, (0.5,))
+            rows.append(_row(TOPIC_CI, CI_CONVENTIONS[conf_type],
+                             f"median survival in {group.label}", float(median.time[0]),
+                             float(median.ci_lower[0]), float(median.ci_upper[0]), np.nan,
+                             conf_type == spec.conf_type))
     return rows
 
 

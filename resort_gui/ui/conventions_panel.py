@@ -1,0 +1,170 @@
+"""The conventions panel: the analysis's own numbers under each convention that makes R,
+SAS, SPSS, Prism and Stata disagree, so a user can find a colleague's number and say why
+it differs.
+
+The rows come from ``AnalysisResult.conventions`` (``resort_gui.conventions``, computed with
+the analysis off the GUI thread); numbers are written by ``resort_gui.format``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from resort_gui import format as fmt
+from resort_gui.conventions import (
+    SOFTWARE,
+    TOPIC_AT_RISK,
+    TOPIC_CI,
+    TOPIC_HR,
+    ConventionRow,
+    defaults_of,
+)
+
+HEADER = ("Topic", "Convention", "Quantity", "Result", "p", "Default in")
+SHOWN = HEADER[1:]  # the topic heads a block of rows instead of filling a column
+ALL = "every convention"
+INTRO = ("The same data give different numbers in different programs because each program "
+         "has its own defaults. Each row below is these data under one convention; pick a "
+         "program to see what its output shows by default. A tick marks the convention of "
+         "the results in this window.")
+
+
+def row_cells(row: ConventionRow, decimal: str = ".", level: float = 0.95) -> tuple[str, ...]:
+    """The cells of one row as the table shows them."""
+    convention = ("\u2713 " if row.used else "") + row.convention
+    p = fmt.p_value(row.p_value, decimal) if row.p_value == row.p_value else ""
+    return (row.topic, convention, row.quantity, _result_text(row, decimal, level), p,
+            ", ".join(row.default_in) or "\u2014")
+
+
+def _result_text(row: ConventionRow, decimal: str, level: float) -> str:
+    if row.topic == TOPIC_CI and row.quantity.startswith("S("):
+        return fmt.survival_text(row.estimate, row.ci_lower, row.ci_upper, 1, decimal, level)
+    if row.topic == TOPIC_CI:
+        return fmt.median_text(row.estimate, row.ci_lower, row.ci_upper, 1, decimal, level)
+    if row.topic == TOPIC_HR:
+        return fmt.ratio_text(row.estimate, row.ci_lower, row.ci_upper, 3, decimal, level)
+    if row.topic == TOPIC_AT_RISK:
+        return fmt.number(row.estimate, 0, decimal)
+    return "\u03c7\u00b2 = " + fmt.number(row.estimate, 2, decimal)
+
+
+class ConventionsPanel(QWidget):
+    """One table of results under each convention, filtered by program on request."""
+
+    def __init__(self, session: QObject, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.rows: tuple[ConventionRow, ...] = ()
+        self.row_at: list[ConventionRow | None] = []  # per table row; None for a topic row
+        self.software = QComboBox()
+        self.software.addItems([ALL, *SOFTWARE])
+        self.software.setToolTip("Show only what this program prints unless told otherwise.")
+        self.software.currentTextChanged.connect(self.refresh)
+        self.table = QTableWidget(0, len(SHOWN))
+        self.how = QLabel(objectName="note", wordWrap=True)
+        self.how.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._build()
+        session.result_changed.connect(self.refresh)  # type: ignore[attr-defined]
+        session.presentation_changed.connect(self.refresh)  # type: ignore[attr-defined]
+        self.refresh()
+
+    def _build(self) -> None:
+        self.table.setHorizontalHeaderLabels(list(SHOWN))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.currentCellChanged.connect(self._on_table_current_changed)
+        copy = QPushButton("Copy")
+        copy.setToolTip("Copy the rows shown as text for Word or Excel (paste as a table).")
+        copy.clicked.connect(self._on_copy_clicked)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Show the defaults of"))
+        top.addWidget(self.software)
+        top.addStretch(1)
+        top.addWidget(copy)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 14)
+        layout.addWidget(QLabel("Why programs give different numbers", objectName="heading"))
+        layout.addWidget(QLabel(INTRO, objectName="subheading", wordWrap=True))
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.how)
+
+    def refresh(self) -> None:
+        result = getattr(self.session, "result", None)
+        self.setEnabled(result is not None)
+        rows = () if result is None else tuple(result.conventions)
+        choice = self.software.currentText()
+        self.rows = rows if choice == ALL else defaults_of(rows, choice)
+        decimal, level = self._decimal(), result.spec.conf_level if result is not None else 0.95
+        self.row_at = []
+        for row in self.rows:
+            if not self.row_at or self.row_at[-1] is None or self.row_at[-1].topic != row.topic:
+                self.row_at.append(None)
+            self.row_at.append(row)
+        self.table.clearSpans()
+        self.table.setRowCount(len(self.row_at))
+        for r, row in enumerate(self.row_at):
+            if row is None:
+                self._set_topic_row(r, self.row_at[r + 1].topic)  # type: ignore[union-attr]
+                continue
+            for c, text in enumerate(row_cells(row, decimal, level)[1:]):
+                self.table.setItem(r, c, _item(text, row.how, bold=row.used))
+        self.how.setText("Select a row to see how each program names or asks for it."
+                         if self.rows else "The table appears once the analysis has run.")
+
+    def _set_topic_row(self, r: int, topic: str) -> None:
+        self.table.setSpan(r, 0, 1, len(SHOWN))
+        item = _item(topic, "", bold=True)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        item.setBackground(self.palette().midlight())
+        self.table.setItem(r, 0, item)
+
+    def shown_text(self) -> str:
+        """The rows shown, tab-separated with a header, as pasted into a document."""
+        return fmt.tab_separated([HEADER, *(row_cells(r, self._decimal()) for r in self.rows)])
+
+    def _decimal(self) -> str:
+        """The decimal mark the user chose (there are no options before a project opens)."""
+        if getattr(self.session, "result", None) is None:
+            return "."
+        return self.session.text_options().decimal  # type: ignore[attr-defined]
+
+    def _on_copy_clicked(self) -> None:
+        QGuiApplication.clipboard().setText(self.shown_text())
+
+    def _on_table_current_changed(self, r: int, *_: int) -> None:
+        row = self.row_at[r] if 0 <= r < len(self.row_at) else None
+        if row is not None:
+            self.how.setText(f"<b>{row.convention}</b>: {row.how}")
+
+
+def _item(text: str, tip: str, *, bold: bool) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setToolTip(tip)
+    if bold:
+        font = QFont(item.font())
+        font.setBold(True)
+        item.setFont(font)
+    return item
