@@ -106,6 +106,8 @@ class ImportPanel(QWidget):
         self.preview_view.setModel(self.preview)
         self.preview_view.setToolTip("The first rows of the sheet as read.")
         self.preview_view.setAlternatingRowColors(True)
+        self.preview_view.verticalHeader().setDefaultSectionSize(
+            self.preview_view.fontMetrics().height() + 8)
         self.preview_view.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.Interactive)
         self.preview_title = QLabel(objectName="section")
@@ -129,6 +131,7 @@ class ImportPanel(QWidget):
     def _build(self) -> None:
         file_box = QGroupBox("1  File")
         form = _form(file_box)
+        self.file_form = form
         form.addRow(self.file_label)
         form.addRow("Sheet", self.sheet)
         form.addRow("Column names in row", self.header_row)
@@ -258,7 +261,7 @@ class ImportPanel(QWidget):
         self.sheet.clear()
         self.sheet.addItems(list(raw.sheets))
         self.sheet.setCurrentText(raw.sheet or "")
-        self.sheet.setEnabled(len(raw.sheets) > 1)
+        self.file_form.setRowVisible(self.sheet, len(raw.sheets) > 1)
         self.header_row.setValue(spec.header_row or 0)
 
     def _show_endpoint(self, spec: AnalysisSpec) -> None:
@@ -310,8 +313,10 @@ class ImportPanel(QWidget):
             self.reference.setCurrentIndex(max(0, found))
         self.reference.setEnabled(bool(spec.group))
         self.strata.clear()
+        endpoint = spec.endpoint
+        roles = {spec.group, spec.patient_id, endpoint.time, *(e.column for e in endpoint.events)}
         for column in groupable:
-            if column == spec.group:
+            if column in roles and column not in spec.strata:
                 continue
             item = QListWidgetItem(column)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

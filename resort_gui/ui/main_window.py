@@ -406,8 +406,7 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         raw, path = self.session.raw, self.session.project_path
         name = path.name if path else (raw.name if raw else "")
-        dirty = "*" if self.session.is_dirty else ""
-        self.setWindowTitle(f"{name}{dirty} \u2014 {APP_TITLE}" if name else APP_TITLE)
+        self.setWindowTitle(f"{name}[*] \u2014 {APP_TITLE}" if name else f"{APP_TITLE}[*]")
         self.setWindowModified(self.session.is_dirty)
         for action in getattr(self, "data_actions", ()):
             action.setEnabled(self.session.project is not None)
