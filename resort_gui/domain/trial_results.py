@@ -53,6 +53,15 @@ class CumulativeIncidence(_Frameable):
     is_landmark: np.ndarray
     last_time: float
 
+    def steps(self) -> tuple[FloatArray, FloatArray]:
+        """Vertices for drawing the curve as a right-continuous step function: x from 0
+        through every jump to the last follow-up time, y the incidence from each x on."""
+        finite = np.isfinite(self.cif)
+        time, cif = self.time[finite], self.cif[finite]
+        jumps = np.r_[True, np.diff(cif) != 0]
+        x, y = time[jumps], cif[jumps]
+        return np.r_[x, self.last_time], np.r_[y, y[-1]]
+
 
 @dataclass(frozen=True)
 class GrayTest:

@@ -117,3 +117,11 @@ def test_cif_of_all_causes_is_one_minus_km() -> None:
 def test_gray_needs_two_groups() -> None:
     test = gray_test([1.0, 2.0, 3.0], [1, 0, 2], [0, 0, 0])
     assert np.isnan(test.chisq) and test.note
+
+
+def test_steps_for_drawing_hold_each_jump_to_the_last_follow_up() -> None:
+    curve = cumulative_incidence([1.0, 2.0, 3.0, 4.0, 5.0], [1, 2, 0, 1, 0],
+                                 landmarks=[1.0, 1.5, 6.0])
+    x, y = curve.steps()
+    np.testing.assert_allclose(x, [0.0, 1.0, 4.0, 5.0])
+    np.testing.assert_allclose(y, [0.0, 0.2, 0.5, 0.5])
