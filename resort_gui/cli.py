@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return 2
+    except PermissionError as exc:  # the data file in --out, or a folder we may not write
+        print(f"error: {exc}. Choose another --out folder.", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except Exception:  # noqa: BLE001 - the last line of defence: log, never a traceback

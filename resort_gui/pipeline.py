@@ -17,11 +17,9 @@ from resort_gui.demo import source_path
 from resort_gui.domain.results import AnalysisResult
 from resort_gui.domain.spec import SCHEMA_VERSION, AnalysisSpec
 from resort_gui.export.figure_options import DEFAULT_SIZE, FigureSize
-from resort_gui.export.report import analysis_description
 from resort_gui.export.safe_write import write_atomically
-from resort_gui.export.tables import result_tables, write_csv
 from resort_gui.export.trial_tables import endpoint_slug
-from resort_gui.export.xlsx import write_workbook
+from resort_gui.export.xlsx import write_tables
 from resort_gui.io import RawTable, build_cohort, read_table
 from resort_gui.io.sheets import read_trial_sheets
 
@@ -53,16 +51,8 @@ def write_outputs(run: Run, out: Path, formats: tuple[str, ...], *,
     (``report.pdf``, ``report.html``) into ``out``; replaces only the files it writes, never
     the input file."""
     protect = (run.raw.path,)
-    written = []
-    tables = result_tables(run.result)
-    for stem, frame in tables.items():
-        path = out / f"{stem}.csv"
-        write_csv(frame, path, protect=protect)
-        written.append(path)
     created = datetime.now().astimezone()
-    path = out / "results.xlsx"
-    write_workbook(path, tables, analysis_description(run.result, created), protect=protect)
-    written.append(path)
+    written = write_tables(run.result, out, created, protect)
     path = out / "analysis.json"
     write_atomically(path, lambda h: h.write(analysis_json(run)), protect=protect)
     written.append(path)
