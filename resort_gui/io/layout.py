@@ -67,17 +67,22 @@ def _empty(cell: Any) -> bool:
 
 
 def find_header(rows: Sequence[Sequence[Any]], where: str) -> int:
-    """Index (in ``rows``) of the first row that looks like column names: at least two
-    cells (or half the table's width) filled, all with text that is not a number or date."""
+    """Index (in ``rows``) of the row of column names: among the rows above the first data
+    row (one with a number or date), those whose filled cells (at least two, or half the
+    table's width) are all text that is not a number or date; the fullest, the first of
+    equals (a title or "key: value" row above the header has fewer cells)."""
     counts = [len(_filled(r)) for r in rows[:HEADER_SEARCH + 50]]
     if not any(counts):
         raise InputError("empty_file", f"{where}: there is no data (every cell is empty).")
     width = max(counts)
     needed = max(min(2, width), math.ceil(width / 2))
-    for index, row in enumerate(rows[:HEADER_SEARCH]):
-        cells = _filled(row)
-        if len(cells) >= needed and all(is_label(c) for c in cells):
-            return index
+    first_data = next((i for i, row in enumerate(rows[:len(counts)])
+                       if counts[i] >= needed and not all(map(is_label, _filled(row)))),
+                      len(counts))
+    candidates = [i for i in range(min(first_data, HEADER_SEARCH))
+                  if counts[i] >= needed and all(map(is_label, _filled(rows[i])))]
+    if candidates:
+        return max(candidates, key=lambda i: (counts[i], -i))
     first = next(i for i, n in enumerate(counts) if n)
     raise InputError("no_header",
                      f"{where}: no row of column names found (row {first + 1} starts with "

@@ -199,22 +199,32 @@ def split_lines(lines: list[str], delimiter: str) -> list[list[str]]:
     return [row for row in csv.reader(lines, delimiter=delimiter)]
 
 
-def read_text_body(text: str, dialect: TextDialect, skip_lines: int,
-                   names: list[str]) -> pd.DataFrame:
+def read_text_body(text: str, dialect: TextDialect, skip_lines: int, names: list[str],
+                   file_name: str) -> pd.DataFrame:
     """The records after the first ``skip_lines`` lines, one row per record (blank lines
-    kept as empty rows, so positions stay the spreadsheet's)."""
-    width = len(names)
-    for _ in range(2):
-        try:
-            return pd.read_csv(io.StringIO(text), sep=dialect.delimiter, decimal=dialect.decimal,
-                               header=None, names=names, skiprows=skip_lines,
-                               skip_blank_lines=False, index_col=False, low_memory=False)
-        except pd.errors.ParserError:
-            # a row longer than the header: widen to the longest line (counted without
-            # regard to quotes, an overestimate at worst: the extra columns stay empty)
-            width = max(line.count(dialect.delimiter) + 1 for line in text.splitlines())
-            names = [*names, *(f"\x00{i}" for i in range(len(names), width))]
-    raise AssertionError("unreachable")  # pragma: no cover
+    kept as empty rows, so positions stay the spreadsheet's). A row longer than the header
+    widens the table (extra columns named ``\x00<i>`` for the caller to name)."""
+    try:
+        return _parse_csv(text, dialect, skip_lines, names)
+    except pd.errors.ParserError:
+        # the longest line, counted without regard to quotes: an overestimate at worst,
+        # whose extra columns stay empty and are dropped
+        width = max(line.count(dialect.delimiter) + 1 for line in text.splitlines())
+        names = [*names, *(f"\x00{i}" for i in range(len(names), width))]
+    try:
+        return _parse_csv(text, dialect, skip_lines, names)
+    except pd.errors.ParserError:
+        raise InputError("unreadable_file",
+                         f"{file_name}: the rows cannot be split into cells (unbalanced "
+                         "quotation marks?). Open it in a spreadsheet program and save it "
+                         "as .xlsx.") from None
+
+
+def _parse_csv(text: str, dialect: TextDialect, skip_lines: int,
+               names: list[str]) -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(text), sep=dialect.delimiter, decimal=dialect.decimal,
+                       header=None, names=names, skiprows=skip_lines, skip_blank_lines=False,
+                       index_col=False, low_memory=False)
 
 
 # --- workbooks -----------------------------------------------------------------------------
