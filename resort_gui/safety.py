@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from resort_gui import format as fmt
 from resort_gui.domain.errors import Issue
 from resort_gui.domain.trial_results import AdverseEventRow, SafetyTable
 from resort_gui.io.cells import cell_text
@@ -103,3 +104,23 @@ def _row(term: str, group: str, size: int, counts: tuple[int, int] | None) -> Ad
         any_grade_percent=100.0 * any_grade / size if size else float("nan"),
         grade_3_plus=severe,
         grade_3_plus_percent=100.0 * severe / size if size else float("nan"))
+
+
+def safety_display(table: SafetyTable, digits: int = 0, decimal: str = ".") -> pd.DataFrame:
+    """The adverse-event table as a journal prints it: one row per term, for each arm
+    "Any grade" and "Grade >= 3" as "n (%)", arms headed "arm (n = 33)". Text only; for the
+    report, the workbook and the window."""
+    frame = table.to_frame()
+    columns = ["Adverse event"]
+    for group in table.groups:
+        size = int(frame.loc[frame["group"] == group, "n_patients"].iloc[0]) if len(frame) else 0
+        columns += [f"{group} (n = {size}): any grade", f"{group} (n = {size}): grade \u2265 3"]
+    lines = []
+    for term, rows in frame.groupby("term", sort=False):
+        by = rows.set_index("group").loc[list(table.groups)]
+        cells = [term]
+        for r in by.itertuples():
+            cells += [f"{r.any_grade} ({fmt.number(r.any_grade_percent, digits, decimal)}%)",
+                      f"{r.grade_3_plus} ({fmt.number(r.grade_3_plus_percent, digits, decimal)}%)"]
+        lines.append(cells)
+    return pd.DataFrame(lines, columns=columns)

@@ -62,3 +62,16 @@ def test_no_usable_events_gives_zero_rows_of_counts() -> None:
                                  patients=PATIENTS, group=GROUP, group_labels=("a", "b"))
     assert [(r.term, r.any_grade) for r in table.rows] == [(ANY_EVENT, 0), (ANY_EVENT, 0)]
     assert not issues
+
+
+def test_display_is_n_and_percent_per_arm(result) -> None:
+    from resort_gui.safety import safety_display
+
+    table, _ = result
+    shown = safety_display(table).set_index("Adverse event")
+    assert list(shown.columns) == ["observation (n = 2): any grade",
+                                   "observation (n = 2): grade \u2265 3",
+                                   "sorafenib (n = 2): any grade",
+                                   "sorafenib (n = 2): grade \u2265 3"]
+    assert shown.loc["Diarrhoea", "sorafenib (n = 2): grade \u2265 3"] == "1 (50%)"
+    assert list(shown.index)[0] == ANY_EVENT
