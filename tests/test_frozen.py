@@ -29,7 +29,7 @@ import pytest
 
 from resort_gui.cli import main as installed_main
 from tests.corpus.make_corpus import VARIANTS
-from tests.reference import load
+from tests.reference import REFERENCE_DIR, load
 
 FROZEN_APP = os.environ.get("RESORT_FROZEN_APP", "")
 pytestmark = pytest.mark.skipif(
@@ -156,6 +156,8 @@ def test_demo_analysis_writes_the_same_files(tmp_path: Path, qapp) -> None:
     assert_same_outputs(frozen, installed)
 
 
+@pytest.mark.skipif(not (REFERENCE_DIR / f"{CORPUS_DATASET}__data.csv").exists(),
+                    reason=f"R reference data not found in {REFERENCE_DIR}")
 @pytest.mark.parametrize("variant", list(VARIANTS))
 def test_every_reader_gives_the_same_tables(variant: str, tmp_path: Path) -> None:
     """xlsx, ods, csv, UTF-16 text, SPSS, Stata, dates: the readers and their codecs."""
