@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from resort_gui.domain.results import BoolArray, FloatArray, GroupTest, IntArray
 from resort_gui.stats.distinct import distinct_times
+from resort_gui.stats.distributions import chi2_upper_tail, normal_upper_quantile
 
 WEIGHTS = ("logrank", "gehan_breslow", "tarone_ware", "peto_peto", "modified_peto",
            "fleming_harrington")
@@ -371,7 +371,7 @@ def _chisq_test(name: str, table: _EventTable, score: _Score,
         all_notes.append("The variance matrix is singular (R's survdiff stops here): a "
                          "generalised inverse was used and the test has "
                          f"{df} degree{'s' if df != 1 else ''} of freedom.")
-    p_value = float(stats.chi2.sf(chisq, df)) if df else np.nan
+    p_value = float(chi2_upper_tail(chisq, df)) if df else np.nan
     text = " ".join([note, *all_notes] if note else all_notes)
     return GroupTest(name=name, chisq=float(chisq), df=int(df), p_value=p_value,
                      observed=score.observed, expected=score.expected, note=text)
@@ -542,7 +542,7 @@ def trend_test(time: Any, event: Any, group: Any, *, weight: str = "logrank",
     if note:
         return TrendTest(name, c, np.nan, np.nan, 1, np.nan, text)
     z = float(c @ (score.observed - score.expected)) / float(np.sqrt(spread))
-    return TrendTest(name, c, z, z * z, 1, float(stats.chi2.sf(z * z, 1)), text)
+    return TrendTest(name, c, z, z * z, 1, float(chi2_upper_tail(z * z, 1)), text)
 
 
 def _trend_scores(scores: Any, k: int) -> FloatArray:
@@ -734,7 +734,7 @@ def hazard_ratio_mantel_haenszel(time: Any, event: Any, group: Any, *, strata: A
 def _normal_quantile(conf_level: float) -> float:
     if not 0 < conf_level < 1:
         raise ValueError(f"conf_level must be between 0 and 1, not {conf_level}")
-    return float(stats.norm.isf((1.0 - conf_level) / 2.0))
+    return float(normal_upper_quantile((1.0 - conf_level) / 2.0))
 
 
 def _pair_score(sample: _Sample, g: int) -> tuple[_Score, str]:

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.stats import chi2
 
 from resort_gui.domain.results import FloatArray, IntArray
 from resort_gui.domain.trial_results import CumulativeIncidence, GrayTest
+from resort_gui.stats.distributions import chi2_upper_tail
 
 CENSORED, OF_INTEREST, COMPETING = 0, 1, 2
 
@@ -204,7 +204,7 @@ def gray_test(time: ArrayLike, cause: ArrayLike, group: ArrayLike, *,
                         "Gray's test is not possible: its variance matrix is singular "
                         "(too few events of this cause in some group).")
     stat = float(score @ np.linalg.solve(variance, score))
-    return GrayTest(cause_label, stat, k - 1, float(chi2.sf(stat, k - 1)))
+    return GrayTest(cause_label, stat, k - 1, float(chi2_upper_tail(stat, k - 1)))
 
 
 class _GroupTable:

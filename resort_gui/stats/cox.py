@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.stats import norm
 
 from resort_gui.domain.results import BoolArray, CoxModel, FloatArray, IntArray
 from resort_gui.stats.distinct import distinct_times
+from resort_gui.stats.distributions import normal_quantile, normal_upper_tail
 
 TIES = ("efron", "breslow", "exact")
 CONF_LEVEL = 0.95
@@ -613,13 +613,13 @@ def _expand(values: FloatArray, fitted: BoolArray) -> FloatArray:
 
 
 def _wald(coef: FloatArray, se: FloatArray) -> dict[str, FloatArray]:
-    z_crit = norm.ppf(0.5 + CONF_LEVEL / 2)
+    z_crit = normal_quantile(0.5 + CONF_LEVEL / 2)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         return {
             "hr": np.exp(coef),
             "ci_lower": np.exp(coef - z_crit * se),
             "ci_upper": np.exp(coef + z_crit * se),
-            "wald_p": 2.0 * norm.sf(np.abs(coef / se)),
+            "wald_p": 2.0 * normal_upper_tail(np.abs(coef / se)),
         }
 
 

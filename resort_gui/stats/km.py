@@ -21,7 +21,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.stats import norm
 
 from resort_gui.domain.results import (
     FloatArray,
@@ -33,6 +32,7 @@ from resort_gui.domain.results import (
     RestrictedMean,
     RiskTable,
 )
+from resort_gui.stats.distributions import normal_quantile
 
 __all__ = [
     "CONF_TYPES",
@@ -70,7 +70,7 @@ def _z_value(conf_type: str, conf_level: float) -> float:
         raise ValueError(f"conf_type must be one of {CONF_TYPES}, not {conf_type!r}")
     if not 0.0 < conf_level < 1.0:
         raise ValueError(f"conf_level must lie in (0, 1), not {conf_level!r}")
-    return float(norm.ppf(1.0 - (1.0 - conf_level) / 2.0))
+    return float(normal_quantile(1.0 - (1.0 - conf_level) / 2.0))
 
 
 # --------------------------------------------------------------------------- Kaplan-Meier

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.stats import norm
 
 from resort_gui.domain.results import (
     FloatArray,
@@ -28,6 +27,7 @@ from resort_gui.domain.results import (
     RmstDifference,
     SurvivalDifference,
 )
+from resort_gui.stats.distributions import normal_upper_quantile, normal_upper_tail
 from resort_gui.stats.km import survival_at
 
 __all__ = ["rmst_difference", "survival_difference"]
@@ -42,7 +42,7 @@ NOTE_NOT_ESTIMABLE = ("The standard error is not estimable here (a survival curv
 def _normal_quantile(conf_level: float) -> float:
     if not 0.0 < conf_level < 1.0:
         raise ValueError(f"conf_level must lie in (0, 1), not {conf_level!r}")
-    return float(norm.isf((1.0 - conf_level) / 2.0))
+    return float(normal_upper_quantile((1.0 - conf_level) / 2.0))
 
 
 def _normal_test(difference: FloatArray, std_err: FloatArray, z: float,
@@ -52,7 +52,7 @@ def _normal_test(difference: FloatArray, std_err: FloatArray, z: float,
     safe = np.where(usable, std_err, 1.0)
     lower = np.where(usable, difference - z * safe, np.nan)
     upper = np.where(usable, difference + z * safe, np.nan)
-    p_value = np.where(usable, 2.0 * norm.sf(np.abs(difference) / safe), np.nan)
+    p_value = np.where(usable, 2.0 * normal_upper_tail(np.abs(difference) / safe), np.nan)
     notes = ["" if ok else NOTE_NO_VARIANCE if se == 0 else NOTE_NOT_ESTIMABLE
              for ok, se in zip(usable, std_err, strict=True)]
     return lower, upper, p_value, notes

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.stats import chi2
 
 from resort_gui.domain.results import CoxModel, IntArray
 from resort_gui.domain.trial_results import SubgroupAnalysis, SubgroupEffect
 from resort_gui.stats.cox import cox_ph, group_design
+from resort_gui.stats.distributions import chi2_upper_tail
 
 INTERACTION_TEST = "likelihood-ratio test of the group x subgroup interaction (Cox model)"
 ALL_PATIENTS = "All patients"
@@ -99,7 +99,7 @@ def interaction_p_value(time: np.ndarray, event: np.ndarray, group: np.ndarray, 
     if df < 1 or not np.isfinite(full.loglik[1]):
         return float("nan")
     statistic = 2.0 * (full.loglik[1] - main.loglik[1])
-    return float(chi2.sf(max(statistic, 0.0), df))
+    return float(chi2_upper_tail(max(statistic, 0.0), df))
 
 
 def _level_effects(time: np.ndarray, event: np.ndarray, group: np.ndarray,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.stats import chi2
 
 from resort_gui.domain.results import CoxModel, FloatArray, KaplanMeier
 from resort_gui.domain.trial_results import ProportionalHazardsTest
@@ -24,6 +23,7 @@ from resort_gui.stats.cox import (
     _Terms,
     _usable_rows,
 )
+from resort_gui.stats.distributions import chi2_upper_tail
 from resort_gui.stats.km import kaplan_meier
 
 GLOBAL = "GLOBAL"
@@ -136,7 +136,7 @@ def _tests(names: tuple[str, ...], fitted: np.ndarray, score: FloatArray,
     chisq = np.r_[chisq, _quadratic_form(score, information)]
     df = np.r_[df, p]
     with np.errstate(invalid="ignore"):
-        p_value = np.where(df > 0, chi2.sf(chisq, np.maximum(df, 1)), np.nan)
+        p_value = np.where(df > 0, chi2_upper_tail(chisq, np.maximum(df, 1)), np.nan)
     note = "" if fitted.all() else ("Terms whose hazard ratio could not be estimated are "
                                     "not tested.")
     return ProportionalHazardsTest(term=np.array([*names, GLOBAL], dtype=object), chisq=chisq,
