@@ -18,8 +18,6 @@ from resort_gui.io.dates import looks_like_dates, parse_dates
 from resort_gui.io.subgroups import select_subgroup
 from resort_gui.io.table import RawTable
 
-# the names other modules imported before the helpers moved to ``cells``
-_cell_text, _natural_key = cell_text, natural_key
 ALL_PATIENTS = "All patients"
 
 
