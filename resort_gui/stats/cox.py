@@ -266,7 +266,7 @@ class _RiskSets:
         new_set = np.r_[True, death_block[1:] != death_block[:-1]]
         set_first_cell = np.flatnonzero(new_set)
         set_rows = death_block[set_first_cell]
-        centre = weight @ x / weight.sum()
+        centre = np.einsum("c,cp->p", weight, x) / weight.sum()
         return cls(
             x=x - centre, weight=weight, deaths=deaths, row_stratum=row_stratum,
             stratum_start=stratum_start, death_cells=death_cells,
@@ -310,7 +310,7 @@ def _collapsed_cells(time: FloatArray, event: BoolArray, x: FloatArray,
     size = n_strata * times.size * patterns
     if size > MAX_CELLS_PER_PATIENT * time.size + 4096:
         return None
-    pattern = x @ (1 << np.arange(p)).astype(np.float64)
+    pattern = np.einsum("np,p->n", x, (1 << np.arange(p)).astype(np.float64))
     key = (strata * times.size + time_code) * patterns + pattern.astype(np.int64)
     weight = np.bincount(key, minlength=size)
     deaths = np.bincount(key, weights=event, minlength=size)
@@ -336,7 +336,7 @@ def _estimable_columns(data: _RiskSets, names: tuple[str, ...],
     the column's scale) applied to the information matrix at beta = 0 after scaling each
     column by its total sum of squares, so it does not depend on the units of ``X``.
     """
-    scale = data.weight @ data.x ** 2
+    scale = np.einsum("c,cp->p", data.weight, data.x ** 2)
     constant = np.ptp(data.x, axis=0) == 0
     _, _, info = _breslow_efron(data, np.zeros(data.x.shape[1]), _Terms.breslow(data))
     aliased = _aliased_pivots(info, np.where(constant, 1.0, scale)) & ~constant
@@ -382,7 +382,7 @@ def _relative_risks(data: _RiskSets, beta: FloatArray,
     ``shift`` is the largest ``eta`` of the cell's stratum, which keeps ``r <= 1``; being
     constant within a stratum it is added back to the log of every risk-set sum.
     """
-    eta = data.x @ beta
+    eta = np.einsum("cp,p->c", data.x, beta)
     shift = np.maximum.reduceat(eta, data.stratum_start)[data.row_stratum]
     return eta, np.exp(eta - shift), shift
 
@@ -454,10 +454,13 @@ def _risk_set_terms(s0: FloatArray, s1: FloatArray, s2: FloatArray,
 
 def _combine(data: _RiskSets, eta: FloatArray, log_sum: FloatArray, mean: FloatArray,
              covariance: FloatArray, weight: FloatArray) -> Evaluation:
-    """loglik = sum eta(deaths) - sum log-denominators; score; information."""
-    loglik = data.deaths @ eta - weight @ log_sum
-    score = data.deaths @ data.x - weight @ mean
-    return float(loglik), score, np.tensordot(weight, covariance, axes=1)
+    """loglik = sum eta(deaths) - sum log-denominators; score; information.
+
+    The sums over terms are ``einsum`` loops, not BLAS: a multithreaded BLAS call on a
+    busy machine can wait for its threads longer than the arithmetic takes."""
+    loglik = np.einsum("c,c->", data.deaths, eta) - np.einsum("t,t->", weight, log_sum)
+    score = np.einsum("c,cp->p", data.deaths, data.x) - np.einsum("t,tp->p", weight, mean)
+    return float(loglik), score, np.einsum("t,tpq->pq", weight, covariance)
 
 
 def _exact(data: _RiskSets, beta: FloatArray) -> Evaluation:
