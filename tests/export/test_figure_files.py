@@ -129,3 +129,15 @@ def test_raster_size_is_bounded() -> None:
     with pytest.raises(InputError) as caught:
         check_raster_size(500, 500, 1200)
     assert caught.value.code == "figure_too_large"
+
+
+def test_drawing_figures_cannot_exhaust_none(demo_result, tmp_path: Path) -> None:
+    """PySide6 6.12 on Python 3.11 drops a reference to None per void Qt call; a session
+    drawing figures must never bring None's count near zero (Python aborts there)."""
+    import sys
+
+    from resort_gui.ui.render import render_figure
+
+    for _ in range(3):
+        render_figure(demo_result, tmp_path / "km", ("png",), size=SIZE_PRESETS["85mm"])
+    assert sys.getrefcount(None) > 1 << 30
