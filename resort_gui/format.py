@@ -101,3 +101,11 @@ def estimate_ci(value: float, lower: float, upper: float, digits: int = 1,
     return (f"{number(value, digits, decimal, missing)} "
             f"({number(lower, digits, decimal, missing)}\u2013"
             f"{number(upper, digits, decimal, missing)})")
+
+
+TIME_DIGITS = {"days": 0, "weeks": 1, "months": 1, "years": 2}
+
+
+def time_digits(unit: str) -> int:
+    """Decimals for times in ``unit``: whole days, tenths of weeks and months, years to 2."""
+    return TIME_DIGITS.get(unit, 1)

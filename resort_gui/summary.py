@@ -61,22 +61,24 @@ def group_table(result: AnalysisResult, options: TextOptions) -> TextTable:
     """One column per group (and all patients pooled), as a manuscript's table: patients,
     events, censored, median, landmark survival and RMST, each estimate with its CI."""
     unit, level, d = unit_of(result), _level(result.spec.conf_level), options.decimal
+    td = fmt.time_digits(unit)
     groups = result.groups if len(result.groups) == 1 else (*result.groups, result.overall)
     rows: list[tuple[str, ...]] = [
         ("Patients", *(str(g.n) for g in groups)),
         ("Events", *(str(g.events) for g in groups)),
         ("Censored", *(str(g.censored) for g in groups)),
         (f"Median, {unit}",
-         *(fmt.estimate_ci(g.median[0], g.median[1], g.median[2], 1, d, fmt.NOT_REACHED)
+         *(fmt.estimate_ci(g.median[0], g.median[1], g.median[2], td, d, fmt.NOT_REACHED)
            for g in groups)),
     ]
     for i, t in enumerate(result.groups[0].landmarks.time):
-        rows.append((f"{endpoint_name(result)} at {fmt.number(t, _digits(t), d)} {unit}, %",
+        rows.append((f"{_capitalised(endpoint_name(result))} at {fmt.number(t, _digits(t), d)} "
+                     f"{unit}, %",
                      *(fmt.estimate_ci(g.landmarks.survival[i] * 100,
                                        g.landmarks.ci_lower[i] * 100,
                                        g.landmarks.ci_upper[i] * 100, 1, d) for g in groups)))
-    rows.append((f"RMST to {fmt.number(result.tau, 1, d)} {unit}, {unit} (SE)",
-                 *(f"{fmt.number(g.rmst.rmst, 1, d)} ({fmt.number(g.rmst.se, 1, d)})"
+    rows.append((f"RMST to {fmt.number(result.tau, td, d)} {unit}, {unit} (SE)",
+                 *(f"{fmt.number(g.rmst.rmst, td, d)} ({fmt.number(g.rmst.se, td, d)})"
                    for g in groups)))
     header = ("", *(options.name(g.label) for g in groups))
     note = (f"Estimates with {level} confidence intervals; NR: not reached. RMST: restricted "
@@ -112,7 +114,8 @@ def followup_table(result: AnalysisResult, options: TextOptions) -> TextTable:
     level = result.spec.conf_level
     return TextTable("Follow-up", ("Measure", "Value"), (
         ("Median follow-up (reverse Kaplan-Meier), " + unit_of(result),
-         fmt.median_text(f.median, f.ci_lower, f.ci_upper, 1, d, level)),
+         fmt.median_text(f.median, f.ci_lower, f.ci_upper, fmt.time_digits(unit_of(result)), d,
+                         level)),
         ("Patients analysed", str(result.cohort.n)),
         ("Rows excluded", str(len(result.cohort.excluded))),
     ))
@@ -129,10 +132,11 @@ def results_sentence(result: AnalysisResult, options: TextOptions) -> str:
 
 def _median_phrase(group: GroupResult, unit: str, options: TextOptions, level: float) -> str:
     median, lower, upper, reached = group.median
-    ci = fmt.interval(lower, upper, 1, options.decimal, fmt.NOT_REACHED, level)
+    td = fmt.time_digits(unit)
+    ci = fmt.interval(lower, upper, td, options.decimal, fmt.NOT_REACHED, level)
     if not reached:
         return f"not reached ({ci})"
-    return f"{fmt.time_value(median, 1, options.decimal)} {unit} ({ci})"
+    return f"{fmt.time_value(median, td, options.decimal)} {unit} ({ci})"
 
 
 def _median_sentence(result: AnalysisResult, options: TextOptions) -> str:
@@ -203,8 +207,13 @@ def _followup_sentence(result: AnalysisResult, options: TextOptions) -> str:
     f = result.followup
     if not f.reached:
         return ""
-    return (f"Median follow-up was {fmt.time_value(f.median, 1, options.decimal)} "
-            f"{unit_of(result)}.")
+    unit = unit_of(result)
+    median = fmt.time_value(f.median, fmt.time_digits(unit), options.decimal)
+    return f"Median follow-up was {median} {unit}."
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _level(level: float) -> str:

@@ -123,8 +123,9 @@ def test_followup_and_lung_in_days() -> None:
     text = results_sentence(r, TextOptions())
     assert text.startswith("Median survival was ")
     assert "The 365-day survival rate was" in text
+    assert f"Median follow-up was {r.followup.median:.0f} days." in text
     male, female = r.groups
-    assert f"{male.median[0]:.1f} days" in text and f"{female.median[0]:.1f} days" in text
+    assert f"{male.median[0]:.0f} days" in text and f"{female.median[0]:.0f} days" in text
 
 
 @pytest.mark.parametrize("decimal", [".", ","])

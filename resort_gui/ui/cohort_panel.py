@@ -119,6 +119,15 @@ class CohortPanel(QWidget):
         self.search.clear()
         self._on_result_changed()
         self._fill_filter_columns()
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Columns as wide as their first rows need (within reason)."""
+        header = self.view.horizontalHeader()
+        header.setResizeContentsPrecision(100)
+        self.view.resizeColumnsToContents()
+        for column in range(self.model.columnCount()):
+            header.resizeSection(column, min(max(header.sectionSize(column), 60), 280))
 
     def _on_result_changed(self) -> None:
         rows = self.session.rows
@@ -142,6 +151,9 @@ class CohortPanel(QWidget):
         ], dimmed=~rows.included if self.session.result is not None else None)
         self._show_counts()
         self._update_shown()
+        if self.session.result is not None and self.view.horizontalHeader().sectionSize(
+                REASON) < 100:
+            self._fit_columns()
 
     def _show_counts(self) -> None:
         result = self.session.result

@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._show_recent()
         self._update_title()
+        self._show_endpoints()
 
     # -- building ----------------------------------------------------------------------------
     def _build_pages(self) -> None:
@@ -159,14 +160,19 @@ class MainWindow(QMainWindow):
         for action in (self.open_action, self.save_action, self.export_action):
             toolbar.addAction(action)
         toolbar.addSeparator()
-        toolbar.addAction(self.undo_action)
-        toolbar.addAction(self.redo_action)
+        # fixed text in the toolbar (the Edit menu names the step), so it never jumps
+        self.undo_button = toolbar.addAction("Undo", s.undo_stack.undo)
+        self.redo_button = toolbar.addAction("Redo", s.undo_stack.redo)
+        s.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
+        s.undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
+        s.undo_stack.indexChanged.connect(self._on_undo_index_changed)
+        self._on_undo_index_changed()
         toolbar.addSeparator()
-        toolbar.addWidget(QLabel(" Endpoint: "))
+        self.endpoint_widgets = (toolbar.addWidget(QLabel(" Endpoint: ")),
+                                 toolbar.addWidget(self.endpoint))
         self.endpoint.setToolTip("The endpoint shown everywhere (define endpoints on the "
                                  "\u201cData and roles\u201d tab).")
         self.endpoint.setMinimumWidth(140)
-        toolbar.addWidget(self.endpoint)
         self.data_actions = (self.save_action, self.save_as_action, self.export_action,
                              copy_action)
 
@@ -187,11 +193,11 @@ class MainWindow(QMainWindow):
         self.welcome.recent_clicked.connect(self.open_path)
         s.table_loaded.connect(self._on_table_loaded)
         s.load_failed.connect(self._on_load_failed)
-        s.notice.connect(lambda text: QMessageBox.information(self, APP_TITLE, text))
+        s.notice.connect(self._on_notice)
         s.busy_changed.connect(self._on_busy_changed)
         s.progressed.connect(self._on_progressed)
         s.path_changed.connect(self._update_title)
-        s.undo_stack.cleanChanged.connect(lambda _: self._update_title())
+        s.undo_stack.cleanChanged.connect(self._on_clean_changed)
         s.spec_changed.connect(self._show_endpoints)
         s.result_changed.connect(self._on_result_changed)
         self.endpoint.activated.connect(s.switch_endpoint)
@@ -389,6 +395,21 @@ class MainWindow(QMainWindow):
         if text and self.progress.isVisible():
             self.status_text.setText(f"{text}\u2026")
 
+    def _on_notice(self, text: str) -> None:
+        QMessageBox.information(self, APP_TITLE, text)
+
+    def _on_clean_changed(self, _clean: bool) -> None:
+        self._update_title()
+
+    def _on_undo_index_changed(self, _index: int = 0) -> None:
+        stack = self.session.undo_stack
+        for button, name, step, can in ((self.undo_button, "Undo", stack.undoText(),
+                                         stack.canUndo()),
+                                        (self.redo_button, "Redo", stack.redoText(),
+                                         stack.canRedo())):
+            button.setEnabled(can)
+            button.setToolTip(f"{name}: {step}" if step else name)
+
     def _on_result_changed(self) -> None:
         result = self.session.result
         if result is not None:
@@ -397,6 +418,8 @@ class MainWindow(QMainWindow):
     def _show_endpoints(self) -> None:
         project = self.session.project
         self.endpoint.clear()
+        for action in self.endpoint_widgets:
+            action.setVisible(project is not None)
         if project is None:
             return
         for e in project.endpoints:

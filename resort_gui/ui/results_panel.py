@@ -74,6 +74,9 @@ class TextTableWidget(QTableWidget):
                 self.setItem(r, c, item)
         header = self.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        words = [w for row in table.rows for w in row[0].split()] if table.rows else [""]
+        widest_word = max(self.fontMetrics().horizontalAdvance(w) for w in words)
+        header.setMinimumSectionSize(min(widest_word + 16, 160))  # no label cut mid-word
         mode = QHeaderView.ResizeMode
         header.setSectionResizeMode(0, mode.Stretch if first_column_stretches
                                     else mode.ResizeToContents)

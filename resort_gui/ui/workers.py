@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from resort_gui.domain.errors import InputError
@@ -42,20 +43,23 @@ class Progress:
 
 
 class _TaskSignals(QObject):
-    finished = Signal(object)
-    failed = Signal(object)  # InputError
-    crashed = Signal(str)  # traceback text
+    # No Python object travels through a queued signal: the outcome waits on the task and
+    # the GUI thread picks it up (PyObject arguments of cross-thread signals are fragile
+    # at interpreter exit).
+    done = Signal()
     progressed = Signal(int, int, str)
 
 
 class Task(QRunnable):
-    """One call of ``work(progress)`` on a pool thread."""
+    """One call of ``work(progress)`` on a pool thread; ``outcome`` is ("finished", value),
+    ("failed", InputError) or ("crashed", traceback text) once ``signals.done`` fired."""
 
     def __init__(self, work: Callable[[Progress], Any]) -> None:
         super().__init__()
-        self.setAutoDelete(False)  # Python keeps it alive until its signals are delivered
+        self.setAutoDelete(False)  # Python keeps it alive until its outcome is collected
         self.work = work
         self.signals = _TaskSignals()
+        self.outcome: tuple[str, Any] | None = None
         self._cancelled = threading.Event()
 
     @property
@@ -67,19 +71,15 @@ class Task(QRunnable):
 
     def run(self) -> None:
         try:
-            value = self.work(Progress(self))
+            self.outcome = ("finished", self.work(Progress(self)))
         except Cancelled:
             return
         except InputError as exc:
-            if not self.is_cancelled:
-                self.signals.failed.emit(exc)
-            return
+            self.outcome = ("failed", exc)
         except Exception:  # noqa: BLE001 - a bug: reported to the window, which logs it
-            if not self.is_cancelled:
-                self.signals.crashed.emit(traceback.format_exc())
-            return
+            self.outcome = ("crashed", traceback.format_exc())
         if not self.is_cancelled:
-            self.signals.finished.emit(value)
+            self.signals.done.emit()
 
 
 class TaskRunner(QObject):
@@ -102,10 +102,8 @@ class TaskRunner(QObject):
               on_failed: Callable[[InputError], None]) -> Task:
         self.cancel(kind)
         task = Task(work)
-        task.signals.finished.connect(lambda value: self._done(kind, task, on_finished, value))
-        task.signals.failed.connect(lambda exc: self._done(kind, task, on_failed, exc))
-        task.signals.crashed.connect(lambda text: self._done(kind, task, self.crashed.emit,
-                                                             text))
+        handlers = {"finished": on_finished, "failed": on_failed, "crashed": self.crashed.emit}
+        task.signals.done.connect(lambda: self._done(kind, task, handlers))
         task.signals.progressed.connect(self.progressed)
         self._running[kind] = (task, description)
         self._show_timer.start()
@@ -128,12 +126,16 @@ class TaskRunner(QObject):
         """Block until the pool is idle (for tests and for quitting cleanly)."""
         return self.pool.waitForDone(timeout_ms)
 
-    def _done(self, kind: str, task: Task, handler: Callable[[Any], None], value: Any) -> None:
-        if self._running.get(kind, (None,))[0] is not task:
-            return  # superseded or cancelled meanwhile
+    def _done(self, kind: str, task: Task,
+              handlers: dict[str, Callable[[Any], None]]) -> None:
+        task.signals.done.disconnect()
+        if not shiboken6.isValid(self) or self._running.get(kind, (None,))[0] is not task:
+            return  # superseded, cancelled, or its window was closed meanwhile
         del self._running[kind]
         self._announce()
-        handler(value)
+        assert task.outcome is not None
+        what, value = task.outcome
+        handlers[what](value)
 
     def _announce(self) -> None:
         if not self._running:
