@@ -210,20 +210,15 @@ def _dropped_rows_notes(time: FloatArray, group: IntArray,
 def _event_table(sample: _Sample) -> _EventTable:
     """Numbers at risk and events per group at each distinct (stratum, time) with an event.
 
-    Each row gets the code of its (stratum, time) block, in (stratum, time) order; counts
-    per block and group by ``bincount`` (no reordering of the rows); the number at risk is
-    the reverse cumulative count within the stratum.
+    Patients and events per group are counted for each (stratum, time) block, in (stratum,
+    time) order; the number at risk is the reverse cumulative count within the stratum.
     """
     k = sample.n_groups
     n_patients = np.bincount(sample.group, minlength=k).astype(np.int64)
     if sample.time.size == 0:
         empty = np.zeros((0, k))
         return _EventTable(empty, empty, np.zeros(0, dtype=np.int64), n_patients)
-    block, block_stratum = _blocks(sample.time, sample.stratum)
-    n_blocks = block_stratum.size
-    cell = block * k + sample.group
-    counts = np.bincount(cell, minlength=n_blocks * k).reshape(n_blocks, k)
-    events = np.bincount(cell, weights=sample.event, minlength=n_blocks * k).reshape(n_blocks, k)
+    block_stratum, counts, events = _block_counts(sample)
     at_risk = _at_risk_within_stratum(counts, block_stratum)
     has_event = events.sum(axis=1) > 0
     event_strata = block_stratum[has_event]
@@ -232,6 +227,50 @@ def _event_table(sample: _Sample) -> _EventTable:
         stratum_starts = stratum_starts[:0]
     return _EventTable(at_risk[has_event].astype(np.float64), events[has_event],
                        stratum_starts, n_patients)
+
+
+MAX_SPLIT_CELLS = 256
+"""Up to this many (stratum, group, event) cells the rows are split by cell, not sorted."""
+
+
+def _block_counts(sample: _Sample) -> tuple[IntArray, IntArray, FloatArray]:
+    """The stratum of each (stratum, distinct time) block, in (stratum, time) order, and the
+    patients and events per group in each block, shape (blocks, k)."""
+    k = sample.n_groups
+    n_cells = (int(sample.stratum.max()) + 1) * k * 2
+    if n_cells <= MAX_SPLIT_CELLS:
+        return _counts_by_cell(sample, n_cells)
+    block, block_stratum = _blocks(sample.time, sample.stratum)
+    n_blocks = block_stratum.size
+    cell = block * k + sample.group
+    counts = np.bincount(cell, minlength=n_blocks * k).reshape(n_blocks, k)
+    events = np.bincount(cell, weights=sample.event, minlength=n_blocks * k).reshape(n_blocks, k)
+    return block_stratum, counts, events
+
+
+def _counts_by_cell(sample: _Sample, n_cells: int) -> tuple[IntArray, IntArray, FloatArray]:
+    """:func:`_block_counts` without an argsort of the times: the rows are split by their
+    (stratum, group, event) cell with a radix sort of the small cell codes, each part's
+    distinct times are counted by a plain sort, and each stratum's parts are aligned on the
+    stratum's distinct times."""
+    k = sample.n_groups
+    cell = (sample.stratum * k + sample.group) * 2 + sample.event
+    order = np.argsort(cell.astype(np.int16), kind="stable")  # radix sort: linear
+    bounds = np.r_[0, np.cumsum(np.bincount(cell, minlength=n_cells))]
+    time = sample.time[order]
+    parts = [np.unique(time[bounds[c]:bounds[c + 1]], return_counts=True)
+             for c in range(n_cells)]
+    strata, counts, events = [], [], []
+    for stratum in range(n_cells // (2 * k)):
+        cells = range(stratum * 2 * k, (stratum + 1) * 2 * k)
+        times = np.unique(np.concatenate([parts[c][0] for c in cells]))
+        table = np.zeros((2, times.size, k), dtype=np.int64)  # censored / event, time, group
+        for c in cells:
+            table[c % 2, np.searchsorted(times, parts[c][0]), (c // 2) % k] = parts[c][1]
+        strata.append(np.full(times.size, stratum, dtype=np.int64))
+        counts.append(table[0] + table[1])
+        events.append(table[1].astype(np.float64))
+    return np.concatenate(strata), np.concatenate(counts), np.concatenate(events)
 
 
 def _blocks(time: FloatArray, stratum: IntArray) -> tuple[IntArray, IntArray]:
