@@ -268,7 +268,8 @@ def _comparison_sentences(result: AnalysisResult) -> list[str]:
     if others:
         also = " (also stratified)" if any(n.endswith("_stratified") and n != "logrank_stratified"
                                            for n in names) else ""
-        out.append(f"Further tests{also} are reported as sensitivity analyses: "
+        out.append(f"Further tests{also}, as sensitivity analyses, are listed in tests.csv and "
+                   "the workbook: "
                    f"{_join([OTHER_TEST_NAMES.get(n, n.replace('_', ' ')) for n in others])}.")
     if result.cox is not None:
         ties = TIES_NAMES.get(spec.ties, spec.ties)
