@@ -5,6 +5,8 @@ excluded by hand with a reason (undoable). A header line counts the patients per
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -22,6 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from resort_gui import format as fmt
+from resort_gui.domain.spec import Condition
+from resort_gui.io.subgroups import describe
 from resort_gui.ui.controller import SessionController
 from resort_gui.ui.table_model import (
     SYNC_ROWS,
@@ -80,18 +84,27 @@ class CohortPanel(QWidget):
                                        "with a reason (Edit \u203a Undo takes it back).")
         self.include_button = QPushButton("Include again")
         self.include_button.setToolTip("Take back the hand exclusion of the selected rows.")
+        self.subgroup_button = QPushButton("Analyse only these")
+        self.subgroup_button.setToolTip("Analyse only the patients with this value (a "
+                                        "subgroup); every number and the figure follow.")
+        self.all_button = QPushButton("Analyse all patients")
+        self.all_button.setToolTip("Stop the subgroup analysis and analyse every patient.")
         self.shown = QLabel(objectName="shown")
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self._build()
         self._search_timer.timeout.connect(self.apply_view)
         self.search.textChanged.connect(lambda _: self._search_timer.start())
         self.filter_column.activated.connect(self._on_filter_column_chosen)
-        self.filter_value.activated.connect(lambda _: self.apply_view())
+        self.filter_value.activated.connect(self._on_filter_value_chosen)
+        self.subgroup_button.clicked.connect(self.analyse_subgroup)
+        self.all_button.clicked.connect(self.analyse_everyone)
         self.exclude_button.clicked.connect(self.exclude_selected)
         self.include_button.clicked.connect(self.include_selected)
         session.table_loaded.connect(self._on_table_loaded)
         session.result_changed.connect(self._on_result_changed)
         session.presentation_changed.connect(self._show_counts)
+        session.spec_changed.connect(self._show_subgroup_buttons)
+        self._show_subgroup_buttons()
         session.style_changed.connect(self._show_counts)
 
     def _build(self) -> None:
@@ -101,6 +114,8 @@ class CohortPanel(QWidget):
         bar.addWidget(self.filter_column, 1)
         bar.addWidget(QLabel("is"))
         bar.addWidget(self.filter_value, 1)
+        bar.addWidget(self.subgroup_button)
+        bar.addWidget(self.all_button)
         bar.addStretch(0)
         bar.addWidget(self.exclude_button)
         bar.addWidget(self.include_button)
@@ -120,6 +135,7 @@ class CohortPanel(QWidget):
         self._on_result_changed()
         self._fill_filter_columns()
         self._fit_columns()
+        self._show_subgroup_buttons()
 
     def _fit_columns(self) -> None:
         """Columns as wide as their first rows need (within reason)."""
@@ -175,6 +191,8 @@ class CohortPanel(QWidget):
                "</b>"
         if by_hand:
             text += f" ({by_hand} by hand)"
+        if result.spec.where:
+            text += f" \u2014 subgroup: <b>{describe(result.spec.where)}</b>"
         self.counts.setText(text)
 
     def _fill_filter_columns(self) -> None:
@@ -202,6 +220,30 @@ class CohortPanel(QWidget):
                 self.filter_value.addItem(value, value)
             self.filter_value.setEnabled(True)
         self.apply_view()
+        self._show_subgroup_buttons()
+
+    def _on_filter_value_chosen(self, _index: int) -> None:
+        self.apply_view()
+        self._show_subgroup_buttons()
+
+    def _show_subgroup_buttons(self) -> None:
+        column = self.filter_column.currentData()
+        value = self.filter_value.currentData()
+        raw_column = column is not None and column >= len(self.model.extra)
+        self.subgroup_button.setVisible(raw_column and value is not None)
+        where = self.session.spec.where if self.session.project is not None else ()
+        self.all_button.setVisible(bool(where))
+
+    def analyse_subgroup(self) -> None:
+        """Analyse only the rows whose filter column holds the filter value."""
+        column = self.model.column_titles()[self.filter_column.currentData()]
+        value = self.filter_value.currentData()
+        spec = self.session.spec
+        self.session.set_spec(replace(spec, where=(Condition(column, str(value)),)),
+                              f"Analyse the subgroup {column} = {value}")
+
+    def analyse_everyone(self) -> None:
+        self.session.set_spec(replace(self.session.spec, where=()), "Analyse all patients")
 
     # -- view: sort, search, filter --------------------------------------------------------
     def current_request(self) -> ViewRequest:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from resort_gui import format as fmt
 from resort_gui.guardrails import Guardrail
+from resort_gui.io.subgroups import describe
 from resort_gui.summary import (
     TextTable,
     comparison_table,
@@ -254,7 +255,12 @@ class ResultsPanel(QWidget):
         if excluded:
             text += f"; {excluded} rows excluded"
         if f.reached:
-            text += f"; median follow-up {fmt.time_value(f.median, 1, d)} {cohort.time_unit}"
+            digits = fmt.time_digits(cohort.time_unit)
+            text += (f"; median follow-up {fmt.time_value(f.median, digits, d)} "
+                     f"{cohort.time_unit}")
+        where = result.spec.where  # type: ignore[attr-defined]
+        if where:
+            text += f". Subgroup: {describe(where)}"
         return text + "."
 
     def _show_checks(self, checks: tuple[Guardrail, ...]) -> None:

@@ -335,3 +335,28 @@ def test_screenshot_command(tmp_path: Path, what: str) -> None:
     assert done.returncode == 0, done.stderr
     image = QImage(str(target))
     assert (image.width(), image.height()) == (1400, 900)
+
+
+def test_a_subgroup_from_the_patients_filter(qtbot, window) -> None:
+    result = open_demo(qtbot, window)
+    panel = window.cohort_panel
+    window.tabs.setCurrentWidget(panel)
+    assert not panel.all_button.isVisible()
+    index = panel.filter_column.findText("sex")
+    panel.filter_column.setCurrentIndex(index)
+    panel.filter_column.activated.emit(index)
+    assert not panel.subgroup_button.isVisible()
+    value = panel.filter_value.findText("F")
+    panel.filter_value.setCurrentIndex(value)
+    panel.filter_value.activated.emit(value)
+    shown = panel.model.rowCount()
+    assert panel.subgroup_button.isVisible()
+    with qtbot.waitSignal(window.session.result_changed, timeout=TIMEOUT_MS):
+        panel.subgroup_button.click()
+    subgroup = wait_for_result(qtbot, window)
+    assert subgroup.cohort.n == shown < result.cohort.n
+    assert "Subgroup: sex = F" in window.results_panel.subheading.text()
+    assert "subgroup: <b>sex = F" in panel.counts.text()
+    with qtbot.waitSignal(window.session.result_changed, timeout=TIMEOUT_MS):
+        panel.all_button.click()
+    assert wait_for_result(qtbot, window).cohort.n == result.cohort.n
