@@ -32,6 +32,7 @@ from resort_gui.io.table import SUFFIXES
 from resort_gui.project import PROJECT_SUFFIX
 from resort_gui.ui.cohort_panel import CohortPanel
 from resort_gui.ui.controller import SessionController
+from resort_gui.ui.conventions_panel import ConventionsPanel
 from resort_gui.ui.errors import CrashReporter
 from resort_gui.ui.import_panel import ImportPanel
 from resort_gui.ui.plot_panel import PlotPanel
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self.results_panel = ResultsPanel(self.session)
         self.figure_options = FigureOptionsPanel(self.session)
         self.analysis_settings = AnalysisSettingsPanel(self.session)
+        self.conventions = ConventionsPanel(self.session)
         self.tabs = QTabWidget(documentMode=False)
         self.side_tabs = QTabWidget()
         self.stack = QStackedWidget()
@@ -82,10 +84,13 @@ class MainWindow(QMainWindow):
         self.side_tabs.addTab(self.results_panel, "Results")
         self.side_tabs.addTab(self.figure_options, "Figure")
         self.side_tabs.addTab(_padded(self.analysis_settings), "Analysis settings")
+        self.side_tabs.addTab(self.conventions, "Other programs")
         self.side_tabs.setTabToolTip(0, "The numbers to quote, a results sentence and the "
                                         "points to check.")
         self.side_tabs.setTabToolTip(1, "Titles, labels, colours and what the figure shows.")
         self.side_tabs.setTabToolTip(2, "Confidence intervals, landmarks, RMST horizon, ties.")
+        self.side_tabs.setTabToolTip(3, "The same numbers under the defaults of SAS, SPSS, "
+                                        "Prism and Stata, to explain a colleague's result.")
         survival = QSplitter()
         survival.addWidget(self.plot_panel)
         survival.addWidget(self.side_tabs)
@@ -295,7 +300,8 @@ class MainWindow(QMainWindow):
         if importlib.util.find_spec("resort_gui.ui.export_dialog") is not None:
             from resort_gui.ui.export_dialog import ExportDialog
 
-            ExportDialog(result, self).exec()
+            folder = Path.home() / "resort-results" if self.session.is_demo() else None
+            ExportDialog(result, self, style=self.session.style, folder=folder).exec()
             return
         self._export_figure_only()
 

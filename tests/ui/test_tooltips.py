@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLineEdit,
     QListWidget,
+    QTabBar,
     QToolButton,
 )
 
@@ -20,8 +21,9 @@ def untipped_controls(window, at_least: int = 5) -> list[str]:
     kinds = (QAbstractButton, QComboBox, QLineEdit, QAbstractSpinBox, QListWidget)
     for widget in [w for kind in kinds for w in window.findChildren(kind)]:
         parent = widget.parentWidget()
-        if not widget.isVisibleTo(window) or widget.objectName().startswith("qt_"):
-            continue  # hidden, or Qt's own (menu and toolbar extension buttons)
+        if not widget.isVisibleTo(window) or widget.objectName().startswith("qt_") \
+                or isinstance(parent, QTabBar):
+            continue  # hidden, or Qt's own (extension buttons, tab scroll arrows)
         if isinstance(widget, QLineEdit) and isinstance(parent, (QComboBox, QAbstractSpinBox)):
             continue  # the editor inside a combo or spin box
         seen += 1
