@@ -32,12 +32,16 @@ NOT_IN_VENV = ("setuptools", "pytest", "pygments", "hypothesis")
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("targets", nargs="*", choices=sorted(SPECS), default=["app"])
+    parser.add_argument("targets", nargs="*", metavar="app|baseline",
+                        help="what to build (default: app)")
     parser.add_argument("--onefile", action="store_true", help="one executable, not a folder")
     parser.add_argument("--venv", type=Path, default=VENV, help=f"default: {VENV}")
     args = parser.parse_args(argv)
+    unknown = set(args.targets) - set(SPECS)
+    if unknown:
+        parser.error(f"unknown target {', '.join(sorted(unknown))}; choose app or baseline")
     python = prepare_venv(args.venv)
-    for target in dict.fromkeys(args.targets):
+    for target in dict.fromkeys(args.targets or ["app"]):
         folder = freeze(python, target, args.onefile)
         print(f"{target}: {folder} ({folder_size(folder) / 1e6:.1f} MB)", flush=True)
     return 0
