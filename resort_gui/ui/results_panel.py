@@ -235,7 +235,10 @@ class ResultsPanel(QWidget):
         names = [options.name(g.label) for g in result.groups]
         self.heading.setText(f"{endpoint_name(result)[:1].upper()}{endpoint_name(result)[1:]}"
                              + (f": {' vs '.join(names)}" if len(names) > 1 else ""))
-        self.subheading.setText(self._subheading(result))
+        checks = [g for g in self.session.guardrails if g.severity == "warning"]
+        flag = (f" <span style='color:#a35a00'>\u26a0 {len(checks)} point"
+                f"{'s' if len(checks) > 1 else ''} to check below.</span>" if checks else "")
+        self.subheading.setText(_escape(self._subheading(result)) + flag)
         self.sentence.setText(results_sentence(result, options))
         self.groups.show_table(group_table(result, options))
         self.comparison.show_table(comparison_table(result, options))

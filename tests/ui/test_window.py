@@ -360,3 +360,24 @@ def test_a_subgroup_from_the_patients_filter(qtbot, window) -> None:
     with qtbot.waitSignal(window.session.result_changed, timeout=TIMEOUT_MS):
         panel.all_button.click()
     assert wait_for_result(qtbot, window).cohort.n == result.cohort.n
+
+
+def test_dropping_a_file_opens_it(qtbot, window) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(LUNG))])
+    event = QDropEvent(QPointF(100, 100), Qt.DropAction.CopyAction, data,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.session.table_loaded, timeout=TIMEOUT_MS):
+        window.dropEvent(event)
+    assert window.session.raw.name == "lung__data.csv"
+    wait_idle(qtbot, window)
+
+
+def test_points_to_check_are_flagged_beside_the_results(qtbot, window) -> None:
+    open_demo(qtbot, window)
+    warnings = [g for g in window.session.guardrails if g.severity == "warning"]
+    assert warnings
+    assert f"{len(warnings)} point" in window.results_panel.subheading.text()
