@@ -85,6 +85,9 @@ class AnalysisSettingsPanel(QWidget):
         form.addRow("RMST up to", self.tau)
         form.addRow("Tied event times (Cox)", self.ties)
         form.addRow(self.problem)
+        hint = QLabel("Each change re-runs the analysis at once; Edit \u203a Undo (Ctrl+Z) "
+                      "takes it back.", objectName="note", wordWrap=True)
+        form.addRow(hint)
         self.conf_type.activated.connect(lambda _: self._change(
             conf_type=self.conf_type.currentData()))
         self.conf_level.activated.connect(lambda _: self._change(
@@ -95,10 +98,16 @@ class AnalysisSettingsPanel(QWidget):
             tau=self.tau.value() or None))
         session.table_loaded.connect(self.refresh)
         session.spec_changed.connect(self.refresh)
+        session.result_changed.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
         self.setEnabled(self.session.project is not None)
+        result = self.session.result
+        self.tau.setSpecialValueText(
+            "automatic" if result is None else
+            f"automatic ({fmt.number(result.tau, fmt.time_digits(result.cohort.time_unit))} "
+            f"{result.cohort.time_unit})")
         if self.session.project is None:
             return
         spec = self.session.spec

@@ -381,3 +381,23 @@ def test_points_to_check_are_flagged_beside_the_results(qtbot, window) -> None:
     warnings = [g for g in window.session.guardrails if g.severity == "warning"]
     assert warnings
     assert f"{len(warnings)} point" in window.results_panel.subheading.text()
+
+
+def test_a_project_whose_data_moved_asks_for_it(qtbot, window, dialogs,
+                                                tmp_path: Path) -> None:
+    data = tmp_path / "lung.csv"
+    data.write_bytes(LUNG.read_bytes())
+    with qtbot.waitSignal(window.session.table_loaded, timeout=TIMEOUT_MS):
+        window.open_path(data)
+    wait_idle(qtbot, window)
+    dialogs.save_path = str(tmp_path / "lung.resort")
+    window.save_action.trigger()
+    moved = tmp_path / "elsewhere.csv"
+    data.rename(moved)
+    dialogs.answer = QMessageBox.StandardButton.Yes
+    dialogs.open_path = str(moved)
+    with qtbot.waitSignal(window.session.table_loaded, timeout=TIMEOUT_MS):
+        window.open_path(tmp_path / "lung.resort")
+    assert dialogs.kinds()[-1] == "question" and "lung.csv" in dialogs.messages[-1][2]
+    assert window.session.raw.path == moved
+    wait_idle(qtbot, window)
