@@ -51,12 +51,12 @@ class KMFigureWidget(pg.GraphicsLayoutWidget):
         px = model.font_size * self.px_per_pt
         self.ci.layout.setContentsMargins(px * 0.6, px * 0.6, px * 1.6, px * 0.4)
         self.ci.layout.setVerticalSpacing(px * 0.3)
-        axis_width = left_axis_width(model, px)
+        content_width = self.width() - px * 2.2  # less the layout's left and right margins
+        axis_width = left_axis_width(model, px, content_width)
         row = 0
         if model.title:
             self.ci.addLabel(model.title, row=row, col=0, size=f"{px * 1.2:.0f}px", bold=True)
             row += 1
-        content_width = self.width() - px * 2.2  # less the layout's left and right margins
         self.ci.addItem(_Header(model, px, content_width), row=row, col=0)
         row += 1
         self.km_plot = self._km_plot(model, px)
@@ -68,7 +68,7 @@ class KMFigureWidget(pg.GraphicsLayoutWidget):
                                      bold=True, justify="left", color="#000000")
             label.setMaximumHeight(px * 1.6)
             row += 1
-            table = self._risk_table(block, model, px)
+            table = self._risk_table(block, model, px, label_room(content_width, px))
             self.ci.addItem(table, row=row, col=0)
             tables.append(table)
         for plot in [self.km_plot, *tables]:
@@ -145,7 +145,8 @@ class KMFigureWidget(pg.GraphicsLayoutWidget):
         plot.addItem(band, ignoreBounds=True)
 
     # -- the risk table ----------------------------------------------------------------------
-    def _risk_table(self, block: RiskBlock, model: FigureModel, px: float) -> pg.PlotItem:
+    def _risk_table(self, block: RiskBlock, model: FigureModel, px: float,
+                    room: float) -> pg.PlotItem:
         table = pg.PlotItem()
         table.setMenuEnabled(False)
         table.hideButtons()
@@ -156,7 +157,8 @@ class KMFigureWidget(pg.GraphicsLayoutWidget):
         axis.setTickPen(pg.mkPen(None))  # a zero-length tick is still a dot in a PDF
         axis.setTextPen(pg.mkPen(BLACK))
         axis.setStyle(tickFont=figure_font(px), tickLength=0, tickTextOffset=round(px * 2.5))
-        axis.setTicks([[(n - 1 - i, r.label) for i, r in enumerate(block.rows)]])
+        axis.setTicks([[(n - 1 - i, elided(r.label, px, room))
+                        for i, r in enumerate(block.rows)]])
         for i, row in enumerate(block.rows):
             for t, count in zip(model.x_ticks, row.counts, strict=False):
                 text = pg.TextItem(str(count), color=QColor(row.colour), anchor=(0.5, 0.5))
@@ -173,11 +175,23 @@ class KMFigureWidget(pg.GraphicsLayoutWidget):
         return table
 
 
-def left_axis_width(model: FigureModel, px: float) -> int:
+def label_room(content_width: float, px: float) -> float:
+    """The widest a risk-table group label may be: long names are elided there (the legend
+    has room for them), so that the plot keeps more than half of the width."""
+    return max(px * 6.0, content_width * 0.25)
+
+
+def elided(text: str, px: float, room: float) -> str:
+    metrics = QFontMetricsF(figure_font(px))
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+
+
+def left_axis_width(model: FigureModel, px: float, content_width: float) -> int:
     """One width for every left axis (KM plot and risk tables), so their x positions line up:
-    room for the widest tick or group label, the tick offset and the rotated axis title."""
+    room for the widest tick or (elided) group label, the tick offset and the axis title."""
     labels = [_y_tick_text(v * model.y_scale, model.y_scale) for v in np.linspace(0, 1, 6)]
-    labels += [r.label for b in model.risk_blocks for r in b.rows]
+    room = label_room(content_width, px)
+    labels += [elided(r.label, px, room) for b in model.risk_blocks for r in b.rows]
     metrics = QFontMetricsF(figure_font(px))
     widest = max((metrics.horizontalAdvance(s) for s in labels), default=px * 2)
     return int(np.ceil(widest + px * 4.0))
@@ -199,17 +213,17 @@ class HeaderLayout:
 
 
 def header_layout(model: FigureModel, content_width: float, px: float) -> HeaderLayout:
-    """The arrangement with the fewest lines; the legend starts over the plot's left edge
-    when that costs no line, else at the figure's."""
+    """The arrangement with the fewest lines, then with no name cut short; the legend starts
+    over the plot's left edge when that costs nothing, else at the figure's."""
     metrics = QFontMetricsF(figure_font(px))
     n = len(model.curves)
-    entry = px * 2.7 + max((metrics.horizontalAdvance(c.legend) for c in model.curves),
-                           default=0.0)
+    entry = min(content_width, px * 2.7 + max(
+        (metrics.horizontalAdvance(c.legend) for c in model.curves), default=0.0))
     gap = px * 1.5
     notes = model.annotation.splitlines()
     note_width = max((metrics.horizontalAdvance(t) for t in notes), default=0.0)
     options = []
-    for left in (float(left_axis_width(model, px)), 0.0):
+    for left in (float(left_axis_width(model, px, content_width)), 0.0):
         room = content_width - left
         for columns in range(1, max(1, n) + 1):
             legend_width = columns * (entry + gap) - gap
@@ -218,9 +232,9 @@ def header_layout(model: FigureModel, content_width: float, px: float) -> Header
             rows = -(-n // columns)
             side = not notes or legend_width + 2 * gap + note_width <= room
             lines = max(rows, len(notes)) if side else rows + len(notes)
-            options.append((lines, left == 0.0, -columns,
+            options.append((lines, entry > room, left == 0.0, -columns,
                             HeaderLayout(left, columns, rows, entry, side, lines, px * 1.35)))
-    return min(options, key=lambda o: o[:3])[3]
+    return min(options, key=lambda o: o[:4])[4]
 
 
 def _curve_pen(curve: Curve, px: float) -> QPen:
@@ -256,8 +270,9 @@ class _Header(pg.GraphicsWidget):
             painter.setPen(_curve_pen(curve, px))
             painter.drawLine(QPointF(x, middle), QPointF(x + px * 2.2, middle))
             painter.setPen(BLACK)
-            painter.drawText(QRectF(x + px * 2.7, row * lay.line_height, self.width(),
-                                    lay.line_height), flags, curve.legend)
+            room = self.width() - x - px * 2.7
+            painter.drawText(QRectF(x + px * 2.7, row * lay.line_height, room,
+                                    lay.line_height), flags, elided(curve.legend, px, room))
         first = 0 if lay.side_by_side else lay.legend_rows
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         for j, line in enumerate(self.model.annotation.splitlines()):

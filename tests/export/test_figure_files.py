@@ -141,3 +141,20 @@ def test_drawing_figures_cannot_exhaust_none(demo_result, tmp_path: Path) -> Non
     for _ in range(3):
         render_figure(demo_result, tmp_path / "km", ("png",), size=SIZE_PRESETS["85mm"])
     assert sys.getrefcount(None) > 1 << 30
+
+
+def test_long_group_names_leave_the_plot_its_width(demo_result) -> None:
+    """A 60-character arm name is cut short in the risk table (the legend keeps as much as
+    fits) so that the plot keeps more than half of an 85 mm figure's width."""
+    from resort_gui.figure import FigureStyle
+    from resort_gui.ui.km_plot import header_layout, left_axis_width
+    from resort_gui.ui.render import figure_model
+
+    names = {g.label: "Sorafenib 400 mg twice daily for one year after metastasectomy"
+             for g in demo_result.groups}
+    model = figure_model(demo_result, SIZE_PRESETS["85mm"], FigureStyle(group_names=names))
+    px = model.font_size * 96 / 72
+    content = 85 / 25.4 * 96 - px * 2.2
+    axis = left_axis_width(model, px, content)
+    assert axis <= content * 0.25 + px * 4 + 1 and content - axis > content * 0.55
+    assert header_layout(model, content, px).entry_width <= content
