@@ -15,10 +15,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from resort_gui.analysis import run_analysis
-from resort_gui.demo import DEMO_SOURCE, demo_path, demo_spec, source_path
+from resort_gui.demo import DEMO_SOURCE, demo_path, demo_spec, os_endpoint, source_path
 from resort_gui.domain.errors import InputError
 from resort_gui.domain.results import AnalysisResult
-from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource, Exclusion
+from resort_gui.domain.spec import AnalysisSpec, Endpoint, Exclusion
 from resort_gui.figure import FigureStyle
 from resort_gui.guardrails import Guardrail, GuardrailSettings, check_result
 from resort_gui.io import RawTable, build_cohort, read_table
@@ -40,9 +40,7 @@ DEMO_SHEET = "patients"
 
 def demo_endpoints() -> tuple[Endpoint, ...]:
     """The demo trial's endpoints: RFS (its own spec's) and overall survival."""
-    overall = Endpoint(name="OS", start="date_randomisation",
-                       events=(EventSource("death", ("yes",), "date_death_or_last_contact"),))
-    return demo_spec().endpoint, overall
+    return demo_spec().endpoint, os_endpoint()
 
 
 @dataclass(frozen=True)
