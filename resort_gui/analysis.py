@@ -129,7 +129,7 @@ def _cox(cohort: Cohort, spec: AnalysisSpec, *, stratified: bool) -> CoxModel:
     k = len(cohort.group_labels)
     return cox_ph(cohort.time, cohort.event, group_design(cohort.group, k),
                   strata=cohort.strata if stratified else None, ties=spec.ties,
-                  terms=cohort.group_labels[1:])
+                  terms=cohort.group_labels[1:], conf_level=spec.conf_level)
 
 
 def _hazard_ratios(cohort: Cohort, cox: CoxModel | None, model: str) -> tuple[HazardRatio, ...]:

@@ -260,7 +260,7 @@ def _hazard_ratios(data: _Sorted, spec: AnalysisSpec, labels: tuple[str, ...],
     issues: list[Issue] = []
     for ties in COX_TIES:
         for code in range(1, data.k):
-            row, note = _cox_pair(data, code, ties, labels)
+            row, note = _cox_pair(data, code, ties, labels, spec.conf_level)
             rows.append(row)
             if note:
                 issues.append(Issue(f"{row.model}_not_computed",
@@ -276,8 +276,8 @@ def _hazard_ratios(data: _Sorted, spec: AnalysisSpec, labels: tuple[str, ...],
     return tuple(rows), issues
 
 
-def _cox_pair(data: _Sorted, code: int, ties: str,
-              labels: tuple[str, ...]) -> tuple[HazardRatio, str]:
+def _cox_pair(data: _Sorted, code: int, ties: str, labels: tuple[str, ...],
+              conf_level: float) -> tuple[HazardRatio, str]:
     """Cox model of group ``code`` against the reference on those two groups' patients."""
     rows = (data.group == 0) | (data.group == code)
     time, event = data.time[rows], data.event[rows]
@@ -288,7 +288,7 @@ def _cox_pair(data: _Sorted, code: int, ties: str,
         return (HazardRatio(labels[code], labels[0], nan, nan, nan, nan, model_name),
                 too_costly)
     model = cox_ph(time, event, (data.group[rows] == code).astype(np.float64), ties=ties,
-                   terms=(labels[code],))
+                   terms=(labels[code],), conf_level=conf_level)
     return (HazardRatio(labels[code], labels[0], float(model.hr[0]), float(model.ci_lower[0]),
                         float(model.ci_upper[0]), float(model.wald_p[0]), model_name),
             model.note)

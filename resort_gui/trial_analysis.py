@@ -65,7 +65,8 @@ def trial_analyses(cohort: Cohort, spec: AnalysisSpec, cox: CoxModel | None,
     if spec.subgroups and len(cohort.group_labels) >= 2:
         out.fields["subgroups"] = subgroup_analysis(
             cohort.time, cohort.event, cohort.group, cohort.group_labels,
-            [_factor(patients[c], c, out) for c in spec.subgroups], ties=spec.ties)
+            [_factor(patients[c], c, out) for c in spec.subgroups], ties=spec.ties,
+            conf_level=spec.conf_level)
     if spec.baseline_columns:
         out.fields["baseline"] = baseline_table(patients, spec.baseline_columns, cohort.group,
                                                 cohort.group_labels)
@@ -120,7 +121,8 @@ def _group_terms(cohort: Cohort) -> tuple[str, ...]:
 
 def _adjusted_cox(cohort: Cohort, spec: AnalysisSpec, design: Design,
                   out: TrialAnalyses) -> CoxModel:
-    model = cox_ph(cohort.time, cohort.event, design.matrix, ties=spec.ties, terms=design.terms)
+    model = cox_ph(cohort.time, cohort.event, design.matrix, ties=spec.ties, terms=design.terms,
+                   conf_level=spec.conf_level)
     if model.note:
         out.issues.append(Issue("cox_adjusted_note", f"Adjusted Cox model: {model.note}"))
     return model

@@ -22,7 +22,6 @@ from resort_gui.stats.distinct import distinct_times
 from resort_gui.stats.distributions import normal_quantile, normal_upper_tail
 
 TIES = ("efron", "breslow", "exact")
-CONF_LEVEL = 0.95
 TOLER_CHOL = np.finfo(float).eps ** 0.75  # R's coxph.control(toler.chol=)
 
 NO_EVENTS_NOTE = "No events: the Cox model cannot be fitted."
@@ -71,6 +70,7 @@ def cox_ph(
     terms: Sequence[str] | None = None,
     max_iter: int = 30,
     tol: float = 1e-9,
+    conf_level: float = 0.95,
 ) -> CoxModel:
     r"""Fit a Cox proportional-hazards model by maximum partial likelihood.
 
@@ -137,7 +137,8 @@ def cox_ph(
       Newton-Raphson is affine invariant, so the iterates are the same without doing so
       (here the covariates are centred and ``eta`` shifted per stratum only to keep
       ``exp`` in range).
-    * ``se = sqrt(diag(I^-1))`` at the estimate; CI ``exp(coef +- z_0.975 se)``; Wald
+    * ``se = sqrt(diag(I^-1))`` at the estimate; CI ``exp(coef +- z se)`` with z the normal
+      quantile of ``conf_level`` (R's ``summary(fit, conf.int=)``); Wald
       ``p = 2 * Phi(-|coef / se|)``; ``lr_chisq = 2 (loglik - loglik_0)``;
       ``score_chisq = U(0)' I(0)^-1 U(0)`` on ``df`` = number of fitted terms.
     * Rows with a missing (negative) stratum or a non-finite value are dropped, as
@@ -176,7 +177,7 @@ def cox_ph(
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             fit = _newton_raphson(evaluate, int(fitted.sum()), max_iter, tol)
             return _assemble(fit, data, names, fitted, ties, strata is not None, tol,
-                             max_iter, notes)
+                             max_iter, notes, conf_level=conf_level)
     except np.linalg.LinAlgError:
         notes.append("The model could not be fitted: the information matrix became singular "
                      "(a coefficient may be infinite).")
@@ -587,7 +588,7 @@ def _diverging_terms(fit: _Fit, eps: float) -> BoolArray:
 
 def _assemble(fit: _Fit, data: _RiskSets, names: tuple[str, ...], fitted: BoolArray,
               ties: str, stratified: bool, eps: float, max_iter: int,
-              notes: list[str]) -> CoxModel:
+              notes: list[str], *, conf_level: float) -> CoxModel:
     diverging = _diverging_terms(fit, eps)
     with np.errstate(invalid="ignore", divide="ignore"):
         se_fitted = np.sqrt(np.diag(np.linalg.inv(fit.info)))
@@ -600,7 +601,7 @@ def _assemble(fit: _Fit, data: _RiskSets, names: tuple[str, ...], fitted: BoolAr
         notes.append(f"The Cox model did not converge in {max_iter} iterations; "
                      "the estimates may be inaccurate.")
     return CoxModel(
-        terms=names, coef=coef, se=se, **_wald(coef, se),
+        terms=names, coef=coef, se=se, **_wald(coef, se, conf_level),
         loglik=(fit.loglik_initial, fit.loglik),
         lr_chisq=2.0 * (fit.loglik - fit.loglik_initial), score_chisq=fit.score_chisq,
         df=int(fitted.sum()), n=int(data.weight.sum()), events=int(data.set_size.sum()),
@@ -615,8 +616,8 @@ def _expand(values: FloatArray, fitted: BoolArray) -> FloatArray:
     return out
 
 
-def _wald(coef: FloatArray, se: FloatArray) -> dict[str, FloatArray]:
-    z_crit = normal_quantile(0.5 + CONF_LEVEL / 2)
+def _wald(coef: FloatArray, se: FloatArray, conf_level: float) -> dict[str, FloatArray]:
+    z_crit = normal_quantile(0.5 + conf_level / 2)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         return {
             "hr": np.exp(coef),

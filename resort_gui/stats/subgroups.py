@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from resort_gui.domain.results import CoxModel, IntArray
+from resort_gui.domain.results import IntArray
 from resort_gui.domain.trial_results import SubgroupAnalysis, SubgroupEffect
 from resort_gui.stats.cox import cox_ph, group_design
 from resort_gui.stats.distributions import chi2_upper_tail
@@ -41,7 +41,7 @@ class Factor:
 
 def subgroup_analysis(time: ArrayLike, event: ArrayLike, group: ArrayLike,
                       group_labels: Sequence[str], factors: Sequence[Factor], *,
-                      ties: str = "efron") -> SubgroupAnalysis:
+                      ties: str = "efron", conf_level: float = 0.95) -> SubgroupAnalysis:
     """Hazard ratios overall and per level of each factor, with the interaction p.
 
     Equivalent R, per factor ``c`` and level ``l``::
@@ -73,13 +73,13 @@ def subgroup_analysis(time: ArrayLike, event: ArrayLike, group: ArrayLike,
     group_a = np.asarray(group, dtype=np.int64).ravel()
     labels = tuple(group_labels)
     everyone = np.ones(time_a.size, dtype=bool)
-    effects = list(_level_effects(time_a, event_a, group_a, labels, everyone, ties,
-                                  ALL_PATIENTS, "", np.nan))
+    effects = list(_level_effects(time_a, event_a, group_a, labels, everyone,
+                                  (ties, conf_level), ALL_PATIENTS, "", np.nan))
     for factor in factors:
         p = interaction_p_value(time_a, event_a, group_a, len(labels), factor, ties=ties)
         for code, level in enumerate(factor.levels):
             effects += _level_effects(time_a, event_a, group_a, labels, factor.codes == code,
-                                      ties, factor.name, level, p)
+                                      (ties, conf_level), factor.name, level, p)
     return SubgroupAnalysis(effects=tuple(effects), interaction_test=INTERACTION_TEST)
 
 
@@ -103,17 +103,15 @@ def interaction_p_value(time: np.ndarray, event: np.ndarray, group: np.ndarray, 
 
 
 def _level_effects(time: np.ndarray, event: np.ndarray, group: np.ndarray,
-                   labels: tuple[str, ...], mask: np.ndarray, ties: str, column: str,
-                   level: str, p_interaction: float) -> list[SubgroupEffect]:
+                   labels: tuple[str, ...], mask: np.ndarray, model_options: tuple[str, float],
+                   column: str, level: str, p_interaction: float) -> list[SubgroupEffect]:
     n, events = int(mask.sum()), int(event[mask].sum())
-    model = _group_model(time[mask], event[mask], group[mask], len(labels), ties)
+    ties, conf_level = model_options
+    model = cox_ph(time[mask], event[mask], group_design(group[mask], len(labels)), ties=ties,
+                   conf_level=conf_level)
     return [SubgroupEffect(column=column, level=level, group=labels[j + 1],
                            reference=labels[0], n=n, events=events, hr=float(model.hr[j]),
                            ci_lower=float(model.ci_lower[j]), ci_upper=float(model.ci_upper[j]),
                            p_interaction=p_interaction, note=model.note)
             for j in range(len(labels) - 1)]
 
-
-def _group_model(time: np.ndarray, event: np.ndarray, group: np.ndarray, k: int,
-                 ties: str) -> CoxModel:
-    return cox_ph(time, event, group_design(group, k), ties=ties)

@@ -105,3 +105,14 @@ def test_multivariable_model_matches_r():
     assert model.n == expected["n"].iloc[0]
     assert model.events == expected["events"].iloc[0]
     assert model.df == len(MULTI_TERMS)
+
+
+def test_confidence_level_is_the_one_asked_for() -> None:
+    """90% Wald limits, as R's ``summary(coxph(Surv(time, status) ~ x, data = aml),
+    conf.int = 0.9)``: exp(coef -+ qnorm(0.95) * se)."""
+    data = load("aml")
+    fit = cox_ph(data.time, data.event, group_design(data.group, 2), conf_level=0.90)
+    row = csv("aml", "cox").query("ties == 'efron' and not stratified").iloc[0]
+    z = 1.6448536269514722
+    np.testing.assert_allclose(fit.ci_lower[0], np.exp(row["coef"] - z * row["se"]), rtol=RTOL)
+    np.testing.assert_allclose(fit.ci_upper[0], np.exp(row["coef"] + z * row["se"]), rtol=RTOL)
