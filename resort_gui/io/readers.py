@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from resort_gui.domain.errors import InputError
+from resort_gui.io import zip_guard
 
 TEXT, WORKBOOK, STATS = "text", "workbook", "stats"
 SUFFIX_FAMILY = {
@@ -107,13 +109,19 @@ def _check_workbook_zip(path: Path) -> None:
             names = set(archive.namelist())
             manifest = archive.read("META-INF/manifest.xml") \
                 if "META-INF/manifest.xml" in names else b""
-    except (zipfile.BadZipFile, OSError, EOFError):
+            too_large = zip_guard.check_workbook_archive(archive)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
         raise InputError("damaged_file",
                          f"{path.name}: the file is damaged or incomplete (it was cut short, "
                          "e.g. by an interrupted copy or download). Copy or export it "
                          "again.") from None
     if b"encryption-data" in manifest:
         raise _password_protected(path)
+    if too_large is not None:
+        raise InputError("workbook_too_large",
+                         f"{path.name}: the workbook was not opened because "
+                         f"{too_large.reason}. Copy the table into a new workbook (or save "
+                         "it as .csv) and open that.")
     if not ({"xl/workbook.xml", "xl/workbook.bin", "content.xml"} & names):
         what = "a Word document" if "word/document.xml" in names else \
             "a PowerPoint file" if "ppt/presentation.xml" in names else "a zip archive"
