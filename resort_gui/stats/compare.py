@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from resort_gui.domain.results import BoolArray, FloatArray, GroupTest, IntArray
-from resort_gui.stats.distinct import distinct_times
+from resort_gui.stats.distinct import distinct_times, is_sorted
 from resort_gui.stats.distributions import chi2_upper_tail, normal_upper_quantile
 
 WEIGHTS = ("logrank", "gehan_breslow", "tarone_ware", "peto_peto", "modified_peto",
@@ -230,7 +230,8 @@ def _event_table(sample: _Sample) -> _EventTable:
 
 
 MAX_SPLIT_CELLS = 256
-"""Up to this many (stratum, group, event) cells the rows are split by cell, not sorted."""
+"""Up to this many (stratum, group, event) cells unsorted rows are split by cell, not
+sorted."""
 
 
 def _block_counts(sample: _Sample) -> tuple[IntArray, IntArray, FloatArray]:
@@ -238,7 +239,7 @@ def _block_counts(sample: _Sample) -> tuple[IntArray, IntArray, FloatArray]:
     patients and events per group in each block, shape (blocks, k)."""
     k = sample.n_groups
     n_cells = (int(sample.stratum.max()) + 1) * k * 2
-    if n_cells <= MAX_SPLIT_CELLS:
+    if n_cells <= MAX_SPLIT_CELLS and not is_sorted(sample.time):  # sorted: counting is linear
         return _counts_by_cell(sample, n_cells)
     block, block_stratum = _blocks(sample.time, sample.stratum)
     n_blocks = block_stratum.size

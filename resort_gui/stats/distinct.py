@@ -18,10 +18,15 @@ def distinct_times(time: FloatArray) -> tuple[FloatArray, IntArray]:
     are left to ``np.unique``, which puts them last as one value.
     """
     time = np.asarray(time, dtype=np.float64).reshape(-1)
-    if time.size == 0 or not np.all(time[1:] >= time[:-1]):
+    if time.size == 0 or not is_sorted(time):
         times, code = np.unique(time, return_inverse=True)
         return times, code.reshape(-1)
     new = np.empty(time.size, dtype=bool)
     new[0] = True
     np.not_equal(time[1:], time[:-1], out=new[1:])
     return time[new], np.cumsum(new) - 1
+
+
+def is_sorted(time: FloatArray) -> bool:
+    """Whether ``time`` is non-decreasing (False if it holds NaN)."""
+    return bool(np.all(time[1:] >= time[:-1]))

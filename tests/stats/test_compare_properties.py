@@ -118,6 +118,18 @@ def test_relabelling_groups_leaves_the_k_group_test_unchanged(trial: Trial, choi
 
 
 @PROPERTY_SETTINGS
+@given(trial=trials(), choice=st.sampled_from(WEIGHT_CHOICES))
+def test_rows_sorted_by_time_give_the_same_test(trial: Trial, choice) -> None:
+    """Sorted times are counted linearly, unsorted ones split by cell: same numbers."""
+    order = np.argsort(trial.time, kind="stable")
+    by_time = Trial(trial.time[order], trial.event[order], trial.group[order],
+                    None if trial.strata is None else trial.strata[order], trial.n_groups)
+    before, after = _weighted(trial, choice), _weighted(by_time, choice)
+    _assert_same_test(before, after)
+    assert_allclose(before.expected, after.expected, rtol=1e-10, atol=1e-12)
+
+
+@PROPERTY_SETTINGS
 @given(trial=trials(stratified=True), choice=st.sampled_from(WEIGHT_CHOICES))
 def test_sparse_stratum_codes_give_the_same_test(trial: Trial, choice) -> None:
     """Strata numbered 0, 1, 2 or 0, 10^6, 2 x 10^6: the second makes the table of
