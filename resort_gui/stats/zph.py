@@ -88,11 +88,21 @@ def cox_zph(time: ArrayLike, event: ArrayLike, X: ArrayLike, model: CoxModel, *,
     time_u, event_u, strata_u = time_a[used], event_a[used], strata_a[used]
     g = _transformed_time(time_u, event_u, transform)
     g = g - g[event_u].mean()
-    data = _RiskSets.build(time_u, event_u, x_a[used][:, fitted], strata_u, collapse=False)
-    g_death = g[np.lexsort((time_u, strata_u))][data.death_cells]  # one patient per cell
-    score, information = _time_interaction_score(data, model.coef[fitted], g_death,
-                                                 efron=model.ties == "efron")
+    data = _RiskSets.build(time_u, event_u, x_a[used][:, fitted], strata_u, collapse=True)
+    score, information = _time_interaction_score(
+        data, model.coef[fitted], _per_tie_set(g, time_u, event_u, strata_u),
+        efron=model.ties == "efron")
     return _tests(names, fitted, score, information)
+
+
+def _per_tie_set(g: FloatArray, time: FloatArray, event: np.ndarray,
+                 strata: np.ndarray) -> FloatArray:
+    """g (a function of time) at each tie set of deaths, in the (stratum, time) order of the
+    risk sets."""
+    deaths = np.flatnonzero(event)
+    order = deaths[np.lexsort((time[deaths], strata[deaths]))]
+    t, s = time[order], strata[order]
+    return g[order[np.r_[True, (t[1:] != t[:-1]) | (s[1:] != s[:-1])]]]
 
 
 def _transformed_time(time: FloatArray, event: np.ndarray, transform: str) -> FloatArray:
@@ -110,16 +120,22 @@ def _transformed_time(time: FloatArray, event: np.ndarray, transform: str) -> Fl
     return 1.0 - np.r_[1.0, km.survival][before]
 
 
-def _time_interaction_score(data: _RiskSets, beta: FloatArray, g: FloatArray, *,
+def _time_interaction_score(data: _RiskSets, beta: FloatArray, g_set: FloatArray, *,
                             efron: bool) -> tuple[FloatArray, FloatArray]:
-    """``u = (0, U_2)`` and the 2p x 2p information of (x, g(t) x) at (beta, 0)."""
+    """``u = (0, U_2)`` and the 2p x 2p information of (x, g(t) x) at (beta, 0), with
+    ``g_set`` the centred g of each tie set (the same for all its deaths)."""
     _, r, _ = _relative_risks(data, beta)
-    s0, s1, s2 = _denominators(data, _moments(data, r), _Terms.per_death(data, efron=efron))
+    terms = _Terms.per_death(data, efron=True) if efron else _Terms.breslow(data)
+    s0, s1, s2 = _denominators(data, _moments(data, r), terms)
     mean = s1 / s0[:, None]
     covariance = s2 / s0[:, None, None] - mean[:, :, None] * mean[:, None, :]
     p = beta.size
-    score = np.r_[np.zeros(p), (g[:, None] * (data.x[data.death_cells] - mean)).sum(axis=0)]
-    weights = np.stack([np.ones_like(g), g, g * g])  # 1, g, g^2 per death
+    dying = data.death_cells
+    g_cell = np.repeat(g_set, np.diff(np.r_[data.set_first_cell, dying.size]))
+    g = g_set[terms.set]
+    observed = np.einsum("c,cp->p", data.deaths[dying] * g_cell, data.x[dying])
+    score = np.r_[np.zeros(p), observed - np.einsum("t,tp->p", terms.weight * g, mean)]
+    weights = np.stack([terms.weight, terms.weight * g, terms.weight * g * g])
     i11, i12, i22 = np.einsum("wd,dij->wij", weights, covariance)
     information = np.block([[i11, i12], [i12, i22]])
     return score, information
