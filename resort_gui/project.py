@@ -9,8 +9,11 @@ version are kept under ``tests/data/projects``). No Qt here.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import types
+import typing
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -103,11 +106,12 @@ def open_project(path: Path) -> OpenedProject:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError("file_not_found", f"{path}: no such file.") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # ValueError: bad JSON or text
         raise InputError("invalid_project", f"{path.name}: not a resort-gui project file "
                                             f"({type(exc).__name__}).") from None
     try:
         project = project_from_dict(migrate(data), path.parent)
+        check_types(project)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InputError("invalid_project",
                          f"{path.name}: the project file is damaged or was written by a newer "
@@ -117,6 +121,67 @@ def open_project(path: Path) -> OpenedProject:
     changed = not missing and bool(project.data_sha256) \
         and sha256_of(data_path) != project.data_sha256
     return OpenedProject(project, path, data_path, missing, changed)
+
+
+def check_types(value: Any, hint: Any = None, where: str = "project") -> None:
+    """Raise TypeError unless ``value`` (a dataclass tree read from a project file) holds
+    values of its fields' annotated types: a file is data, never trusted to be well formed
+    (a text where a number belongs would otherwise fail later, inside the analysis)."""
+    if hint is None or dataclasses.is_dataclass(hint):
+        _check_record(value, hint, where)
+        return
+    check = _CHECKS.get(typing.get_origin(hint), _check_scalar)
+    check(value, hint, where)
+
+
+def _check_record(value: Any, hint: Any, where: str) -> None:
+    if not dataclasses.is_dataclass(value) or (hint is not None and type(value) is not hint):
+        raise TypeError(f"{where}: expected {getattr(hint, '__name__', 'a record')}")
+    hints = typing.get_type_hints(type(value))
+    for item in dataclasses.fields(value):
+        check_types(getattr(value, item.name), hints[item.name], f"{where}.{item.name}")
+
+
+def _check_union(value: Any, hint: Any, where: str) -> None:
+    for option in typing.get_args(hint):
+        try:
+            check_types(value, option, where)
+            return
+        except TypeError:
+            continue
+    raise TypeError(f"{where}: {value!r} is not {hint}")
+
+
+def _check_tuple(value: Any, hint: Any, where: str) -> None:
+    args = typing.get_args(hint)
+    if not isinstance(value, tuple):
+        raise TypeError(f"{where}: expected a list")
+    items = args[:1] * len(value) if args[-1:] == (Ellipsis,) else args
+    if len(items) != len(value):
+        raise TypeError(f"{where}: expected {len(items)} values")
+    for i, (item, item_hint) in enumerate(zip(value, items, strict=True)):
+        check_types(item, item_hint, f"{where}[{i}]")
+
+
+def _check_dict(value: Any, hint: Any, where: str) -> None:
+    key_hint, item_hint = typing.get_args(hint)
+    if not isinstance(value, dict):
+        raise TypeError(f"{where}: expected a mapping")
+    for key, item in value.items():
+        check_types(key, key_hint, where)
+        check_types(item, item_hint, f"{where}[{key!r}]")
+
+
+def _check_scalar(value: Any, hint: Any, where: str) -> None:
+    """Exact types (a bool is not an int here), but an int is a float."""
+    if hint is float and type(value) is int:
+        return
+    if type(value) is not hint:
+        raise TypeError(f"{where}: {value!r} is not {getattr(hint, '__name__', hint)}")
+
+
+_CHECKS = {types.UnionType: _check_union, typing.Union: _check_union, tuple: _check_tuple,
+           dict: _check_dict}
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:

@@ -95,9 +95,9 @@ def external_link(path: Path) -> Path:
     source, sheet = _sheet(extra_rows='<row r="4"><c r="A4"><f>[1]Sheet1!A1</f><v>7</v></c>'
                                       '<c r="B4"><f>HYPERLINK("' + EXTERNAL_URL + '","x")</f>'
                                       '<v>0</v></c></row>')
-    link = ('<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            '<externalBook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'relationships" r:id="rId1"/></externalLink>').encode()
+    link = (b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            b'<externalBook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+            b'relationships" r:id="rId1"/></externalLink>')
     rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
             'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
             'officeDocument/2006/relationships/externalLinkPath" Target="' + EXTERNAL_URL +

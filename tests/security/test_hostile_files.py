@@ -4,8 +4,6 @@ evaluated (a formula gives its cached value, a macro is never run, a link never 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.security.hostile import EXTERNAL_URL, HOSTILE
