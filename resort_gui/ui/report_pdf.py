@@ -18,26 +18,26 @@ from PySide6.QtCore import (
     QByteArray,
     QIODevice,
     QMarginsF,
-    QObject,
     QPointF,
     QRectF,
     QSizeF,
     Qt,
+    QUrl,
 )
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QImage,
     QPageLayout,
     QPageSize,
     QPainter,
     QPdfWriter,
-    QPyTextObject,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
-    QTextFormat,
     QTextFrameFormat,
+    QTextImageFormat,
     QTextLength,
     QTextTableFormat,
 )
@@ -70,7 +70,7 @@ from resort_gui.ui.render import (
 PAGE_MARGIN_MM = 18.0
 TEXT_WIDTH_MM = 210.0 - 2 * PAGE_MARGIN_MM
 REPORT_FIGURE_SIZE = FigureSize("report", "Report", TEXT_WIDTH_MM - 4, None, 8.0)
-FIGURE_OBJECT = QTextFormat.ObjectTypes.UserObject + 1
+FIGURE_SLOT = "resort-gui:figure"
 BODY_PT, TABLE_PT, NOTE_PT, FOOTER_PT = 9.5, 8.0, 8.0, 7.5
 
 
@@ -94,24 +94,6 @@ def write_report(result: AnalysisResult, stem: Path, *, created: datetime | None
     return run_jobs(report_jobs(result, stem, created=created, options=options), protect)
 
 
-class _FigureObject(QPyTextObject):
-    """Draws the recorded figure where its object character stands in the document."""
-
-    def __init__(self, figure: RecordedFigure, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.figure = figure
-
-    def intrinsicSize(self, doc, pos, fmt) -> QSizeF:  # noqa: N802 - Qt's name
-        return QSizeF(self.figure.width_px, self.figure.height_px)
-
-    def drawObject(self, painter, rect, doc, pos, fmt) -> None:  # noqa: N802 - Qt's name
-        painter.save()
-        painter.translate(rect.topLeft())
-        painter.scale(rect.width() / self.figure.width_px, rect.height() / self.figure.height_px)
-        self.figure.picture.play(painter)
-        painter.restore()
-
-
 def report_pdf(report: Report, figure: RecordedFigure | None) -> bytes:
     """The report as PDF bytes; ``figure`` is recorded at ``REPORT_FIGURE_SIZE`` and 96 dpi."""
     data = QByteArray()
@@ -127,22 +109,28 @@ def report_pdf(report: Report, figure: RecordedFigure | None) -> bytes:
     writer.setTitle(report.title)
     document = QTextDocument()
     document.documentLayout().setPaintDevice(writer)
-    handler = _FigureObject(figure, document) if figure is not None else None
-    if handler is not None:
-        document.documentLayout().registerHandler(FIGURE_OBJECT, handler)
     document.setDefaultFont(_font(BODY_PT))
     document.setDocumentMargin(0)
-    _fill(document, report, figure is not None)
+    if figure is not None:  # a blank picture of the figure's size keeps its place
+        blank = QImage(1, 1, QImage.Format.Format_ARGB32)
+        blank.fill(Qt.GlobalColor.transparent)
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(FIGURE_SLOT),
+                             blank)
+    _fill(document, report, figure)
     page = writer.pageLayout().paintRectPixels(writer.resolution())
     footer_height = _font_height(FOOTER_PT) * 2.5
     document.setPageSize(QSizeF(page.width(), page.height() - footer_height))
-    _paint_pages(document, writer, report, QSizeF(page.width(), page.height()))
+    _paint_pages(document, writer, report, QSizeF(page.width(), page.height()), figure)
     buffer.close()
     return bytes(data.data())
 
 
 def _paint_pages(document: QTextDocument, writer: QPdfWriter, report: Report,
-                 page: QSizeF) -> None:
+                 page: QSizeF, figure: RecordedFigure | None) -> None:
+    """Each page: its part of the document, the figure over its slot, the footer. (The
+    figure is painted here rather than by a Python text-object handler, which Qt would call
+    back from the worker thread.)"""
+    slot = _figure_slot(document) if figure is not None else None
     painter = QPainter(writer)
     try:
         body = document.pageSize().height()
@@ -153,10 +141,30 @@ def _paint_pages(document: QTextDocument, writer: QPdfWriter, report: Report,
             painter.save()
             painter.translate(0, -index * body)
             document.drawContents(painter, QRectF(0, index * body, page.width(), body))
+            if slot is not None and index * body <= slot.y() < (index + 1) * body:
+                painter.translate(slot)
+                figure.picture.play(painter)
             painter.restore()
             _footer(painter, page, f"{report.title} \u2014 page {index + 1} of {pages}")
     finally:
         painter.end()
+
+
+def _figure_slot(document: QTextDocument) -> QPointF | None:
+    """Where the figure's blank picture was laid out, in document coordinates."""
+    block = document.begin()
+    while block.isValid():
+        fragment_iter = block.begin()
+        while not fragment_iter.atEnd():
+            fragment = fragment_iter.fragment()
+            if fragment.charFormat().isImageFormat() and \
+                    fragment.charFormat().toImageFormat().name() == FIGURE_SLOT:
+                line = block.layout().lineForTextPosition(fragment.position() - block.position())
+                top_left = document.documentLayout().blockBoundingRect(block).topLeft()
+                return top_left + QPointF(line.x(), line.y()) if line.isValid() else top_left
+            fragment_iter += 1
+        block = block.next()
+    return None
 
 
 def _footer(painter: QPainter, page: QSizeF, text: str) -> None:
@@ -169,7 +177,7 @@ def _footer(painter: QPainter, page: QSizeF, text: str) -> None:
                      Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
 
 
-def _fill(document: QTextDocument, report: Report, with_figure: bool) -> None:
+def _fill(document: QTextDocument, report: Report, figure: RecordedFigure | None) -> None:
     cursor = QTextCursor(document)
     _text(cursor, report.title, _font(16, bold=True), first=True)
     _text(cursor, report.subtitle, _font(BODY_PT), colour="#444444")
@@ -181,11 +189,13 @@ def _fill(document: QTextDocument, report: Report, with_figure: bool) -> None:
         elif isinstance(block, Table):
             _table(cursor, block)
         elif isinstance(block, FigureBlock):
-            if with_figure:
+            if figure is not None:
                 _new_block(cursor, space_before=6)
-                object_format = QTextCharFormat()
-                object_format.setObjectType(FIGURE_OBJECT)
-                cursor.insertText("\ufffc", object_format)
+                slot = QTextImageFormat()
+                slot.setName(FIGURE_SLOT)
+                slot.setWidth(figure.width_px)
+                slot.setHeight(figure.height_px)
+                cursor.insertImage(slot)
             _text(cursor, block.caption, _font(NOTE_PT))
 
 

@@ -32,10 +32,13 @@ def embedded_fonts(path: Path) -> set[str]:
 
 
 def raster_images(path: Path) -> list:
-    """The pictures (image XObjects) on any page: a vector figure has none."""
+    """The pictures (image XObjects) on any page: a vector figure has none. (The report keeps
+    the figure's place with a blank 1 x 1 pixel image, which is not counted.)"""
     images = []
     for page in PdfReader(path).pages:
         for xobject in page["/Resources"].get("/XObject", {}).values():
-            if xobject.get_object().get("/Subtype") == "/Image":
+            image = xobject.get_object()
+            if image.get("/Subtype") == "/Image" and image.get("/Width", 0) * \
+                    image.get("/Height", 0) > 1:
                 images.append(xobject)
     return images
