@@ -51,7 +51,8 @@ def run_window(argv: list[str]) -> int:
     if args.screenshot:
         return _screenshot(app, window, args)
     window.show()
-    _open_requested(window, args)
+    if not window.offer_restore():
+        _open_requested(window, args)
     return app.exec()
 
 

@@ -243,6 +243,17 @@ class SessionController(QObject):
                          lambda progress: load_project(path, data, progress),
                          lambda loaded: self._on_loaded(loaded, path), self._on_load_failed)
 
+    def restore(self, path: str | Path) -> None:
+        """Reopen an autosaved analysis as unsaved work (it has no project file yet)."""
+        path = Path(path)
+        self.tasks.start("load", "Restoring the last analysis",
+                         lambda progress: load_project(path, None, progress),
+                         self._on_restored, self._on_load_failed)
+
+    def _on_restored(self, loaded: Loaded) -> None:
+        self._on_loaded(loaded)
+        self.undo_stack.resetClean()  # unsaved until the user saves it somewhere
+
     def reread(self, sheet: str | None, header_row: int | None) -> None:
         """Read the same file again from another sheet or with the column names on another
         row; the roles are guessed again for the new columns."""

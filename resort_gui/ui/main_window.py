@@ -30,6 +30,7 @@ from resort_gui import __version__
 from resort_gui.domain.errors import InputError
 from resort_gui.io.table import SUFFIXES
 from resort_gui.project import PROJECT_SUFFIX
+from resort_gui.ui.autosave import Autosave
 from resort_gui.ui.cohort_panel import CohortPanel
 from resort_gui.ui.controller import SessionController
 from resort_gui.ui.conventions_panel import ConventionsPanel
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.session = session or SessionController(self)
         self.crash_reporter = CrashReporter(self)
         self.session.crashed.connect(self.crash_reporter.show_dialog)
+        self.autosave = Autosave(self.session, self)
         self.setStyleSheet(STYLE_SHEET)
         self.setAcceptDrops(True)
         self.resize(1400, 900)
@@ -347,9 +349,28 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         if self.maybe_save():
             self.session.tasks.cancel()
+            self.autosave.discard()
             event.accept()
         else:
             event.ignore()
+
+    def offer_restore(self) -> bool:
+        """After a crash, offer the analysis autosaved before it; True when restoring."""
+        path = self.autosave.pending()
+        if path is None:
+            return False
+        answer = QMessageBox.question(
+            self, "Restore the last analysis?",
+            "resort-gui did not close normally last time. Restore the analysis as it was "
+            "then (roles, settings, exclusions, figure)? The data is read again from its "
+            "file, which was not changed.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes)
+        if answer != QMessageBox.StandardButton.Yes:
+            self.autosave.discard()
+            return False
+        self.session.restore(path)
+        return True
 
     # -- drag and drop ---------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name

@@ -35,6 +35,7 @@ class Dialogs:
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp: object) -> None:
     """Settings and the crash log in the test's own folder."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # the autosave
     monkeypatch.delenv("LOCALAPPDATA", raising=False)
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
