@@ -24,6 +24,7 @@ from resort_gui.domain.spec import AnalysisSpec
 from resort_gui.figure import time_axis_ticks
 from resort_gui.io.cohort import ALL_PATIENTS
 from resort_gui.io.sheets import TrialSheets
+from resort_gui.stats.compare import shared_event_tables
 from resort_gui.stats.cox import cox_ph, group_design
 from resort_gui.stats.km import (
     kaplan_meier,
@@ -59,7 +60,8 @@ def run_analysis(cohort: Cohort, spec: AnalysisSpec,
     cox, cox_strat = None, None
     comparisons = Comparisons.none()
     if len(groups) >= 2:
-        comparisons = compare_groups(by_time, spec, groups)
+        with shared_event_tables():  # the ~15 tests share their two event tables
+            comparisons = compare_groups(by_time, spec, groups)
         cox = _cox(by_time, spec, stratified=False)
         cox_strat = _cox(by_time, spec, stratified=True) if cohort.strata is not None else None
         notes += comparisons.issues

@@ -21,6 +21,9 @@ returns NaN with a plain-English ``note``; it never raises on data.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -431,10 +434,39 @@ def _weight_name(weight: str, p: float, q: float) -> str:
 def _table_and_score(time: Any, event: Any, group: Any, strata: Any, n_groups: int | None,
                      weight: str, p: float, q: float,
                      ) -> tuple[_Sample, _EventTable, _Score]:
-    sample = _sample(time, event, group, strata, n_groups)
-    table = _event_table(sample)
+    sample, table = _shared_table(time, event, group, strata, n_groups)
     score = _weighted_score(table, _time_weights(table, weight, p, q))
     return sample, table, score
+
+
+_SHARED_TABLES: ContextVar[dict[tuple[int, ...], tuple[Any, ...]] | None] = ContextVar(
+    "shared_event_tables", default=None)
+
+
+@contextmanager
+def shared_event_tables() -> Iterator[None]:
+    """Inside this block, tests of the very same arrays (the same objects) share one event
+    table: ``run_analysis`` runs some fifteen tests on two tables. The arrays must not be
+    changed in place inside the block. Per thread (a context variable)."""
+    token = _SHARED_TABLES.set({})
+    try:
+        yield
+    finally:
+        _SHARED_TABLES.reset(token)
+
+
+def _shared_table(time: Any, event: Any, group: Any, strata: Any,
+                  n_groups: int | None) -> tuple[_Sample, _EventTable]:
+    memo = _SHARED_TABLES.get()
+    key = (id(time), id(event), id(group), id(strata), -1 if n_groups is None else n_groups)
+    if memo is not None and key in memo:
+        _, sample, table = memo[key]
+        return sample, table
+    sample = _sample(time, event, group, strata, n_groups)
+    table = _event_table(sample)
+    if memo is not None:  # the inputs are kept alive, so their ids are not reused
+        memo[key] = ((time, event, group, strata), sample, table)
+    return sample, table
 
 
 # --------------------------------------------------------------------------------------------

@@ -84,7 +84,8 @@ def cox_zph(time: ArrayLike, event: ArrayLike, X: ArrayLike, model: CoxModel, *,
         raise ValueError("X must have one column per term of the model")
     if not fitted.any() or model.events == 0:
         return _not_testable(names, "The proportional-hazards test needs a fitted Cox model.")
-    used = _usable_rows(time_a, x_a, strata_a)
+    used = np.flatnonzero(_usable_rows(time_a, x_a, strata_a))
+    used = used[np.argsort(time_a[used])]  # in time order: every step below is then linear
     time_u, event_u, strata_u = time_a[used], event_a[used], strata_a[used]
     g = _transformed_time(time_u, event_u, transform)
     g = g - g[event_u].mean()
