@@ -40,10 +40,18 @@ def write_atomically(path: Path, write: Callable[[IO[Any]], None], *, binary: bo
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, _default_file_mode())  # mkstemp's 0600 would hide exports from colleagues
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _default_file_mode() -> int:
+    """0666 less the user's umask: the permissions an ordinary ``open(path, "w")`` gives."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -13,8 +13,8 @@ import math
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPicture
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFontMetricsF
 
 from resort_gui.domain.results import AnalysisResult
 from resort_gui.export.figure_options import (
@@ -26,8 +26,8 @@ from resort_gui.export.figure_options import (
 )
 from resort_gui.forest import ForestModel, ForestRow, build_forest
 from resort_gui.ui.km_plot import SCREEN_PX_PER_PT
-from resort_gui.ui.qt_app import ensure_app, figure_font
-from resort_gui.ui.render import LOGICAL_DPI, RecordedFigure, _settle, encode_figure, run_jobs
+from resort_gui.ui.qt_app import figure_font
+from resort_gui.ui.render import LOGICAL_DPI, RecordedFigure, encode_figure, record_widget, run_jobs
 
 BLACK = QColor("#000000")
 GREY = QColor("#666666")
@@ -221,26 +221,9 @@ def forest_height_mm(model: ForestModel, size: FigureSize) -> float:
 def record_forest(model: ForestModel, width_mm: float, height_mm: float,
                   device_dpi: float) -> RecordedFigure:
     """Lay the forest out at its physical size in pixels of ``device_dpi`` and record it."""
-    ensure_app()
-    widget = ForestFigureWidget(px_per_pt=device_dpi / 72)
-    try:
-        widget.resize(QSize(round(width_mm / MM_PER_INCH * device_dpi),
-                            round(height_mm / MM_PER_INCH * device_dpi)))
-        widget.show_forest(model)
-        _settle(widget)
-        picture = QPicture()
-        painter = QPainter(picture)
-        try:
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-            rect = QRectF(0, 0, widget.width(), widget.height())
-            widget.scene().render(painter, rect, rect)
-        finally:
-            painter.end()
-        return RecordedFigure(picture, widget.width(), widget.height(), width_mm, height_mm)
-    finally:
-        widget.close()
-        widget.deleteLater()
+    return record_widget(ForestFigureWidget(px_per_pt=device_dpi / 72),
+                         lambda widget: widget.show_forest(model), width_mm, height_mm,
+                         device_dpi)
 
 
 def render_forest(result: AnalysisResult, stem: Path, formats: tuple[str, ...], *,

@@ -4,7 +4,6 @@ progress bar with Cancel for slow work, and a prompt before unsaved work is lost
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
@@ -292,38 +291,17 @@ class MainWindow(QMainWindow):
         return True
 
     def export(self) -> None:
-        """Export through the export dialog when it is installed, else the figure alone."""
+        """The export dialog: figure files, tables and the report."""
+        from resort_gui.ui.export_dialog import ExportDialog
+
         result = self.session.result
         if result is None:
             QMessageBox.information(self, "Nothing to export yet",
                                     "Complete the roles on the \u201cData and roles\u201d tab "
                                     "first; the figure and tables can then be exported.")
             return
-        if importlib.util.find_spec("resort_gui.ui.export_dialog") is not None:
-            from resort_gui.ui.export_dialog import ExportDialog
-
-            folder = Path.home() / "resort-results" if self.session.is_demo() else None
-            ExportDialog(result, self, style=self.session.style, folder=folder).exec()
-            return
-        self._export_figure_only()
-
-    def _export_figure_only(self) -> None:
-        from resort_gui.ui.render import render_km_figure
-
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export the figure", str(Path(self._last_folder()) / "km_figure.png"),
-            "PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg)")
-        if not path:
-            return
-        path = Path(path)
-        fmt = path.suffix.lower().lstrip(".") or "png"
-        try:
-            render_km_figure(self.session.result, path.with_suffix(""), (fmt,),
-                             style=self.session.style, protect=(self.session.raw.path,))
-        except (OSError, InputError, KeyError) as exc:
-            QMessageBox.warning(self, "The figure could not be exported", str(exc))
-            return
-        self.statusBar().showMessage(f"Exported {path.name}", 4000)
+        folder = Path.home() / "resort-results" if self.session.is_demo() else None
+        ExportDialog(result, self, style=self.session.style, folder=folder).exec()
 
     def copy_results(self) -> None:
         from PySide6.QtGui import QGuiApplication

@@ -33,7 +33,7 @@ from PySide6.QtGui import (
     QPicture,
 )
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QGraphicsView
 
 from resort_gui import __version__
 from resort_gui.domain.results import AnalysisResult
@@ -88,12 +88,20 @@ def record_figure(model: FigureModel, width_mm: float, height_mm: float,
                   device_dpi: float) -> RecordedFigure:
     """Lay the figure out at ``width_mm`` x ``height_mm`` in pixels of ``device_dpi`` and record
     it. GUI thread only (it builds a widget)."""
+    return record_widget(KMFigureWidget(px_per_pt=device_dpi / 72),
+                         lambda widget: widget.show_figure(model), width_mm, height_mm,
+                         device_dpi)
+
+
+def record_widget(widget: QGraphicsView, draw: Callable[[QGraphicsView], None],
+                  width_mm: float, height_mm: float, device_dpi: float) -> RecordedFigure:
+    """Size ``widget`` to the physical size in pixels of ``device_dpi``, ``draw`` into it, lay
+    it out and record its scene as paint commands; the widget is deleted afterwards."""
     ensure_app()
-    widget = KMFigureWidget(px_per_pt=device_dpi / 72)
     try:
         widget.resize(QSize(round(width_mm / MM_PER_INCH * device_dpi),
                             round(height_mm / MM_PER_INCH * device_dpi)))
-        widget.show_figure(model)
+        draw(widget)
         _settle(widget)
         picture = QPicture()
         painter = QPainter(picture)
