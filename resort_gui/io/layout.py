@@ -24,11 +24,15 @@ HEADER_SEARCH = 30  # the header must be within the first rows of a sheet
 _NUMBER = re.compile(r"^[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?%?$")
 _DATE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
 _NOTE = re.compile(r"[^\W\d_]{2,}\S*\s+\S*[^\W\d_]{2,}")  # two words: a note, not an id
-FOOTER = re.compile(
-    r"^\s*(end\s+of(\s+the)?\s+(data|file|table|list)|fine\s+(dei\s+|del\s+)?"
-    r"(dati|file|tabella|elenco)|ende\s+der\s+(daten|tabelle)|fin\s+des\s+donn|"
-    r"fin\s+de\s+(los\s+)?datos|totale?s?|totali|gesamt\w*|summe|somma|sum|totaux|"
-    r"average|mean|media|n\s*=)(\W|$)", re.IGNORECASE)
+_FOOTER_WORDS = (  # each starts with a letter (see _FOOTER_LINE)
+    r"end\s+of(\s+the)?\s+(data|file|table|list)", r"fine\s+(dei\s+|del\s+)?"
+    r"(dati|file|tabella|elenco)", r"ende\s+der\s+(daten|tabelle)", r"fin\s+des\s+donn",
+    r"fin\s+de\s+(los\s+)?datos", r"totale?s?", r"totali", r"gesamt\w*", r"summe", r"somma",
+    r"sum", r"totaux", r"average", r"mean", r"media", r"n\s*=")
+FOOTER = re.compile(r"^\s*(" + "|".join(_FOOTER_WORDS) + r")(\W|$)", re.IGNORECASE)
+_FOOTER_LINE = re.compile(  # a line of "\n"-joined cells that starts like FOOTER
+    r"\n[^\S\n]*(?=[" + "".join(sorted({w[0] for w in _FOOTER_WORDS})) + r"])(?:"
+    + "|".join(_FOOTER_WORDS) + r")(?=\W|$)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,14 @@ def drop_empty(frame: pd.DataFrame, rows: np.ndarray,
     unnamed = [c for c in frame.columns if c in notes and c.startswith("column_")]
     blank = [c for c in unnamed if frame[c].isna().all()]
     frame = frame.drop(columns=blank)
-    keep = frame.notna().any(axis=1).to_numpy()
+    if frame.columns.empty:
+        return frame, rows
+    maybe_empty = np.flatnonzero(frame.iloc[:, 0].isna().to_numpy())  # others have a cell
+    empty = maybe_empty[frame.iloc[maybe_empty].isna().all(axis=1).to_numpy()]
+    if not empty.size:
+        return frame, rows
+    keep = np.ones(len(frame), dtype=bool)
+    keep[empty] = False
     return frame[keep].reset_index(drop=True), rows[keep]
 
 
@@ -168,13 +179,23 @@ def not_patients(frame: pd.DataFrame, rows: np.ndarray) -> dict[int, str]:
 
 def _footer_candidates(frame: pd.DataFrame) -> np.ndarray:
     """Rows whose first cell is footer-like text, or empty (their first filled cell is then
-    looked at one by one)."""
+    looked at one by one). The cells are searched as one text, one line per cell: a regex
+    call per cell costs half a second on a million rows. Candidates are checked by the
+    caller, so a cell read as text that is not (a number) does no harm."""
     if frame.columns.empty:
         return np.array([], dtype=np.int64)
     first = frame.iloc[:, 0].to_numpy(dtype=object)
-    match = FOOTER.match
-    hits = [isinstance(v, str) and match(v) is not None for v in first]
-    return np.flatnonzero(np.asarray(hits, dtype=bool) | pd.isna(first))
+    hits = pd.isna(first)
+    text = "\n" + "\n".join(map(str, first))
+    if text.count("\n") != len(first):  # a cell with a line break: cell by cell
+        match = FOOTER.match
+        return np.flatnonzero(hits | np.fromiter(
+            (isinstance(v, str) and match(v) is not None for v in first), bool, len(first)))
+    starts = [m.start() for m in _FOOTER_LINE.finditer(text)]
+    if starts:  # the cell of a match is the number of line breaks before it
+        breaks = np.flatnonzero(np.frombuffer(text.encode("utf-32-le"), np.uint32) == 10)
+        hits[np.searchsorted(breaks, starts)] = True
+    return np.flatnonzero(hits)
 
 
 def _first_cell(row: pd.Series) -> str | None:
