@@ -110,7 +110,9 @@ def _check_workbook_zip(path: Path) -> None:
             manifest = archive.read("META-INF/manifest.xml") \
                 if "META-INF/manifest.xml" in names else b""
             too_large = zip_guard.check_workbook_archive(archive)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError,
+            NotImplementedError):  # ValueError: a name that is not UTF-8; NotImplemented:
+        # an unknown zip version or compression method
         raise InputError("damaged_file",
                          f"{path.name}: the file is damaged or incomplete (it was cut short, "
                          "e.g. by an interrupted copy or download). Copy or export it "

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -167,3 +168,22 @@ def _as_written(value: float, engine: str) -> float:
     """openpyxl writes 16 significant digits (1.7976931348623157e308 becomes a number
     beyond the largest double, read as inf), odfpy the shortest exact repr."""
     return float(f"{value:.16g}") if engine == "openpyxl" else float(value)
+
+
+def test_damaged_zip_headers_found_by_the_long_run(tmp_path: Path) -> None:
+    """Two damaged workbooks the long fuzz run found, which raised zipfile's own
+    UnicodeDecodeError (a member name that is not UTF-8) and NotImplementedError (an
+    unknown zip version) instead of the program's error."""
+    directory = XLSX.rindex(b"PK\x01\x02")  # the last central-directory entry
+    unknown_version = bytearray(XLSX)
+    unknown_version[directory + 6] = 64  # "version needed to extract": 6.4
+    local = XLSX.index(b"xl/worksheets/sheet1.xml") - 30  # the sheet's local header
+    bad_name = bytearray(XLSX)
+    bad_name[local + 7] |= 0x08  # flags: the name is UTF-8 ...
+    bad_name[local + 30] = 0xAD  # ... but its first byte is not
+    for name, content in (("version.xlsx", unknown_version), ("name.xlsx", bad_name)):
+        path = tmp_path / name
+        path.write_bytes(bytes(content))
+        with pytest.raises(InputError) as error:
+            read_table(path)
+        assert error.value.code == "damaged_file"
