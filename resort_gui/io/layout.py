@@ -7,6 +7,7 @@ Row numbers are always the spreadsheet's own (1 = the first line of the file or 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -184,9 +185,14 @@ def _footer_candidates(frame: pd.DataFrame) -> np.ndarray:
     caller, so a cell read as text that is not (a number) does no harm."""
     if frame.columns.empty:
         return np.array([], dtype=np.int64)
-    first = frame.iloc[:, 0].to_numpy(dtype=object)
-    hits = pd.isna(first)
-    text = "\n" + "\n".join(map(str, first))
+    column = frame.iloc[:, 0]
+    hits = column.isna().to_numpy(copy=True)
+    if column.dtype.kind in "biufcmM":  # numbers or dates: no text to search
+        return np.flatnonzero(hits)
+    first = column.to_numpy(dtype=object)
+    cells = column.fillna("").to_numpy(dtype=object) if pd.api.types.is_string_dtype(
+        column.dtype) and column.dtype != object else map(str, first)
+    text = "\n".join(itertools.chain(("",), cells))  # "\n" before every cell
     if text.count("\n") != len(first):  # a cell with a line break: cell by cell
         match = FOOTER.match
         return np.flatnonzero(hits | np.fromiter(

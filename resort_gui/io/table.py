@@ -213,7 +213,7 @@ def _read_text(path: Path, header_row: int | None, sha256: str) -> RawTable:
     text, dialect, found = _text_sheet(path, header_row)
     names = _names(found.grid, found.header)
     frame = readers.read_text_body(text, dialect, dialect.skip_lines + found.header + 1,
-                                   names.names, path.name)
+                                   names.names, path)
     if len(frame.columns) > len(names.names):  # rows longer than the sample showed
         names = _names(found.grid, found.header, len(frame.columns))
         frame.columns = names.names
