@@ -13,7 +13,7 @@ import base64
 import html
 import platform
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,9 +21,13 @@ import numpy as np
 
 from resort_gui import __version__
 from resort_gui import format as fmt
+from resort_gui.baseline import baseline_display
 from resort_gui.demo import source_path
 from resort_gui.domain.results import AnalysisResult
 from resort_gui.domain.spec import AnalysisSpec
+from resort_gui.flow_diagram import FlowDiagram, flow_diagram, flow_svg
+from resort_gui.forest import build_forest
+from resort_gui.safety import safety_display
 from resort_gui.summary import (
     TextOptions,
     TextTable,
@@ -33,6 +37,7 @@ from resort_gui.summary import (
     group_table,
     results_sentence,
 )
+from resort_gui.trial_analysis import PH_ALPHA
 
 MAX_LISTED_ROWS = 60  # excluded rows named one by one; the CSV has them all
 CONF_TYPE_NAMES = {"log-log": "log(\u2212log) (complementary log-log)", "log": "log",
@@ -67,12 +72,22 @@ class Table:
 
 @dataclass(frozen=True)
 class FigureBlock:
-    """Where the Kaplan-Meier figure goes; the renderer supplies the picture."""
+    """Where a figure goes; the renderer supplies the picture named ``key``: ``km`` (the
+    Kaplan-Meier figure), ``km:<endpoint>`` (a secondary endpoint's), ``forest:<group>``."""
 
     caption: str
+    key: str = "km"
 
 
-Block = Heading | Paragraph | Table | FigureBlock
+@dataclass(frozen=True)
+class DiagramBlock:
+    """The flow of participants, drawn from its layout by each renderer."""
+
+    caption: str
+    diagram: FlowDiagram
+
+
+Block = Heading | Paragraph | Table | FigureBlock | DiagramBlock
 
 
 @dataclass(frozen=True)
@@ -87,10 +102,15 @@ class Report:
         for block in self.blocks:
             if isinstance(block, Table):
                 parts += [block.caption, *block.header, *(c for r in block.rows for c in r)]
+            elif isinstance(block, DiagramBlock):
+                parts += [block.caption, block.diagram.text()]
             else:
                 parts.append(block.text if not isinstance(block, FigureBlock)
                              else block.caption)
         return "\n".join(parts)
+
+    def figure_keys(self) -> tuple[str, ...]:
+        return tuple(b.key for b in self.blocks if isinstance(b, FigureBlock))
 
 
 def build_report(result: AnalysisResult, created: datetime | None = None,
@@ -104,12 +124,10 @@ def build_report(result: AnalysisResult, created: datetime | None = None,
     blocks: list[Block] = [
         Heading("Data source"), _source_table(result, created),
         Heading("Patients"), *_patient_blocks(result, options),
+        *trial_blocks_before(result, options),
         Heading("Methods"), Paragraph(methods_paragraph(result)),
-        Heading("Results"), Paragraph(results_sentence(result, options)),
-        *(_table(t) for t in (group_table(result, options), comparison_table(result, options),
-                              followup_table(result, options)) if t.rows),
-        FigureBlock(figure_caption(result)),
-        risk_table(result, options),
+        Heading("Results"), *_endpoint_blocks(result, options, "km"),
+        *trial_blocks_after(result, options),
     ]
     notes = [i.message for i in result.issues]
     if notes:
@@ -288,6 +306,17 @@ def _unit_days(unit: str) -> str:
 
 
 # -- results -----------------------------------------------------------------------------------
+def _endpoint_blocks(result: AnalysisResult, options: TextOptions, key: str) -> list[Block]:
+    """The sentence, tables, Kaplan-Meier figure and numbers at risk of one endpoint."""
+    return [
+        Paragraph(results_sentence(result, options)),
+        *(_table(t) for t in (group_table(result, options), comparison_table(result, options),
+                              followup_table(result, options)) if t.rows),
+        FigureBlock(figure_caption(result), key),
+        risk_table(result, options),
+    ]
+
+
 def figure_caption(result: AnalysisResult) -> str:
     spec: AnalysisSpec = result.spec
     by = f" by {spec.group}" if spec.group and len(result.groups) > 1 else ""
@@ -326,6 +355,149 @@ def _library_versions() -> str:
     return f"NumPy {numpy.__version__}, SciPy {scipy.__version__}"
 
 
+# -- beyond the curve (issue 9) ----------------------------------------------------------------
+FLOW_WIDTH_MM = 170.0
+
+
+def trial_blocks_before(result: AnalysisResult, options: TextOptions) -> list[Block]:
+    """Before the methods: the flow of participants and Table 1, those that exist."""
+    blocks: list[Block] = []
+    if result.flow is not None:
+        names = {g: options.name(g) for g in result.flow.groups}
+        blocks += [Heading("Flow of participants"), DiagramBlock(
+            "Flow of participants (CONSORT): screened, randomised, excluded from the analysis "
+            "with reasons, and analysed, per arm.",
+            flow_diagram(result.flow, FLOW_WIDTH_MM, names=names))]
+    if result.baseline is not None:
+        blocks += [_display_table(
+                       "Table 1. Baseline characteristics by arm: median (IQR) and mean (SD), "
+                       "or n (%)", baseline_display(result.baseline, decimal=options.decimal),
+                       [f"{options.name(g)} (n = {n})" for g, n in
+                        zip(result.baseline.groups, result.baseline.group_sizes, strict=True)])]
+    return blocks
+
+
+def trial_blocks_after(result: AnalysisResult, options: TextOptions) -> list[Block]:
+    """After the primary results: secondary endpoints, subgroups, the adjusted Cox model, the
+    proportional-hazards test, competing risks and adverse events, those that exist."""
+    blocks: list[Block] = []
+    for secondary in result.secondary:
+        name = secondary.spec.endpoint.name
+        blocks += [Heading(f"Secondary endpoint: {name}"),
+                   Paragraph(_endpoint_sentence(secondary.spec)),
+                   *_endpoint_blocks(secondary, options, f"km:{name}")]
+    blocks += subgroup_blocks(result, options)
+    if result.cox_adjusted is not None:
+        blocks += [Heading("Adjusted Cox model"), cox_adjusted_table(result, options)]
+    if result.ph_test is not None:
+        blocks += [Heading("Proportional hazards"), Paragraph(ph_sentence(result, options)),
+                   ph_table(result, options)]
+    if result.competing is not None:
+        blocks += [Heading("Competing risks"), *competing_tables(result, options)]
+    if result.safety is not None:
+        blocks += [Heading("Adverse events"), safety_block(result, options)]
+    return blocks
+
+
+def _display_table(caption: str, frame, header: list[str]) -> Table:
+    """A display frame (text cells) with its first column's title kept and the group
+    columns retitled ``header``."""
+    return Table(caption, (str(frame.columns[0]), *header),
+                 tuple(tuple(str(c) for c in row) for row in frame.itertuples(index=False)))
+
+
+def subgroup_blocks(result: AnalysisResult, options: TextOptions) -> list[Block]:
+    """Per comparison: the forest plot and its table."""
+    if result.subgroups is None:
+        return []
+    blocks: list[Block] = [Heading("Subgroups")]
+    for group in dict.fromkeys(e.group for e in result.subgroups.effects):
+        model = build_forest(result, group, decimal=options.decimal)
+        if model is None:
+            continue
+        vs = f"{options.name(group)} vs {options.name(result.subgroups.effects[0].reference)}"
+        blocks += [
+            FigureBlock(f"Hazard ratio of {endpoint_name(result)}, {vs}, by subgroup (95% CI, "
+                        f"log scale); interaction p by {model.interaction_test}.",
+                        f"forest:{group}"),
+            Table(f"Subgroup hazard ratios, {vs}", model.column_titles,
+                  tuple((r.label, r.counts_text, r.estimate_text, r.p_text)
+                        for r in model.rows))]
+    return blocks
+
+
+def cox_adjusted_table(result: AnalysisResult, options: TextOptions) -> Table:
+    model = result.cox_adjusted
+    assert model is not None
+    d, level = options.decimal, result.spec.conf_level
+    rows = tuple((options.name(term), fmt.ratio_text(hr, lo, hi, 2, d, level),
+                  fmt.p_value(p, d))
+                 for term, hr, lo, hi, p in zip(model.terms, model.hr, model.ci_lower,
+                                                model.ci_upper, model.wald_p, strict=True))
+    return Table(f"Cox model adjusted for {_join(list(result.spec.covariates))} "
+                 f"({model.n} patients, {model.events} events)",
+                 ("Term", "Hazard ratio (CI)", "p"), rows)
+
+
+def ph_sentence(result: AnalysisResult, options: TextOptions) -> str:
+    test = result.ph_test
+    assert test is not None
+    p = fmt.p_value(test.global_p, options.decimal)
+    if test.note:
+        return f"The proportional-hazards test could not be done: {test.note}"
+    if test.global_p < PH_ALPHA:
+        return (f"The hazards may not be proportional ({p}, Schoenfeld residuals against the "
+                "Kaplan–Meier transform of time): a single hazard ratio may mislead; the "
+                "log-log plot shows whether the curves are parallel.")
+    return (f"The test of proportional hazards (Schoenfeld residuals against the "
+            f"Kaplan–Meier transform of time, as R's cox.zph) found no evidence against "
+            f"them ({p}).")
+
+
+def ph_table(result: AnalysisResult, options: TextOptions) -> Table:
+    test = result.ph_test
+    assert test is not None
+    rows = tuple((options.name(str(t)), fmt.number(c, 2, options.decimal), str(int(df)),
+                  fmt.p_value(p, options.decimal))
+                 for t, c, df, p in zip(test.term, test.chisq, test.df, test.p_value,
+                                        strict=True))
+    return Table("Test of proportional hazards (cox.zph)", ("Term", "Chi-square", "df", "p"),
+                 rows)
+
+
+def competing_tables(result: AnalysisResult, options: TextOptions) -> list[Table]:
+    """Cumulative incidence at the landmarks per group and cause, and Gray's tests."""
+    competing = result.competing
+    assert competing is not None
+    d = options.decimal
+    tables = []
+    landmarks = [(c, c.time[c.is_landmark], c.cif[c.is_landmark]) for c in competing.curves]
+    times = sorted({float(t) for _, ts, _ in landmarks for t in ts})
+    if times:
+        rows = tuple((options.name(c.group), c.cause,
+                      *(fmt.percent(float(dict(zip(ts, cifs, strict=True)).get(t, np.nan)), 1, d)
+                        for t in times)) for c, ts, cifs in landmarks)
+        tables.append(Table(f"Cumulative incidence by cause (time in {result.spec.time_unit})",
+                            ("Group", "Cause", *(f"{t:g}" for t in times)), rows))
+    if competing.tests:
+        tables.append(Table("Gray's test of equal cumulative incidence", (
+            "Cause", "Chi-square", "df", "p"), tuple(
+                (t.cause + (" (stratified)" if t.stratified else ""),
+                 fmt.number(t.chisq, 2, d), str(t.df), fmt.p_value(t.p_value, d))
+                for t in competing.tests)))
+    return tables
+
+
+def safety_block(result: AnalysisResult, options: TextOptions) -> Table:
+    table = result.safety
+    assert table is not None
+    frame = safety_display(table, decimal=options.decimal)
+    header = [f"{options.name(group)} (n = {rest}" for group, rest in
+              (str(c).split(" (n = ", 1) for c in frame.columns[1:])]
+    return _display_table("Adverse events by arm: patients with each event at any grade and "
+                          "at grade \u2265 3 (worst grade per patient), n (%)", frame, header)
+
+
 # -- HTML ------------------------------------------------------------------------------------
 _CSS = """
 body { font-family: "DejaVu Sans", Verdana, sans-serif; font-size: 10pt; color: #000;
@@ -340,17 +512,20 @@ th { border-bottom: 1.5px solid #000; }
 td.num { text-align: right; }
 .note { font-size: 8.5pt; color: #333; }
 figure { margin: 1em 0; } figure img { width: 100%; height: auto; }
+figure.flow svg { max-width: 100%; height: auto; }
 figcaption { font-size: 9pt; }
 """
 
 
-def report_html(report: Report, figure_svg: bytes | None = None) -> str:
-    """The report as one HTML file, self-contained (the figure as an SVG data URI, which a
-    browser draws as an image and never runs) and with every text escaped."""
+def report_html(report: Report, figures: Mapping[str, bytes] | None = None) -> str:
+    """The report as one HTML file, self-contained (each figure as an SVG data URI, which a
+    browser draws as an image and never runs; the flow diagram as inline SVG) and with every
+    text escaped. ``figures`` maps a ``FigureBlock.key`` to its SVG."""
     e = _escape
+    figures = figures or {}
     body = [f"<h1>{e(report.title)}</h1>", f'<p class="subtitle">{e(report.subtitle)}</p>']
     for block in report.blocks:
-        body.append(_block_html(block, figure_svg))
+        body.append(_block_html(block, figures))
     policy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
@@ -358,7 +533,7 @@ def report_html(report: Report, figure_svg: bytes | None = None) -> str:
             + "\n".join(body) + "\n</body>\n</html>\n")
 
 
-def _block_html(block: Block, figure_svg: bytes | None) -> str:
+def _block_html(block: Block, figures: Mapping[str, bytes]) -> str:
     e = _escape
     if isinstance(block, Heading):
         return f"<h2>{e(block.text)}</h2>"
@@ -371,10 +546,15 @@ def _block_html(block: Block, figure_svg: bytes | None) -> str:
                        for row in block.rows)
         thead = f"<thead><tr>{head}</tr></thead>" if head else ""
         return f"<table>{caption}{thead}<tbody>{rows}</tbody></table>"
-    if figure_svg is None:
+    if isinstance(block, DiagramBlock):
+        return (f'<figure class="flow">{flow_svg(block.diagram)}'
+                f"<figcaption>{e(block.caption)}</figcaption></figure>")
+    svg = figures.get(block.key)
+    if svg is None:
         return f"<p>{e(block.caption)}</p>"
-    data = base64.b64encode(figure_svg).decode("ascii")
-    return (f'<figure><img alt="Kaplan-Meier figure" src="data:image/svg+xml;base64,{data}">'
+    data = base64.b64encode(svg).decode("ascii")
+    alt = "Forest plot" if block.key.startswith("forest:") else "Kaplan-Meier figure"
+    return (f'<figure><img alt="{alt}" src="data:image/svg+xml;base64,{data}">'
             f"<figcaption>{e(block.caption)}</figcaption></figure>")
 
 

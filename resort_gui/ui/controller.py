@@ -24,6 +24,7 @@ from resort_gui.guardrails import Guardrail, GuardrailSettings, check_result
 from resort_gui.io import RawTable, build_cohort, read_table
 from resort_gui.io.cells import cell_text, natural_key
 from resort_gui.io.roles import guess_roles
+from resort_gui.io.sheets import read_trial_sheets
 from resort_gui.project import (
     OpenedProject,
     Presentation,
@@ -110,11 +111,13 @@ def settings_problems(raw: RawTable, spec: AnalysisSpec) -> list[str]:
 
 
 def analyse(raw: RawTable, spec: AnalysisSpec, progress: Progress) -> Analysed:
-    """Build the cohort and run the analysis (on a pool thread)."""
+    """Build the cohort, read the trial's other sheets (adverse events, screening) and run
+    the analysis (on a pool thread)."""
     progress.step(0, 3, "Checking the rows")
     cohort, issues = build_cohort(raw, spec)
+    sheets = read_trial_sheets(raw, spec)
     progress.step(1, 3, "Estimating the curves and tests")
-    result = run_analysis(cohort, spec, issues)
+    result = run_analysis(cohort, spec, issues, sheets=sheets)
     progress.step(2, 3, "Preparing the table")
     return Analysed(result, row_states(raw, result))
 

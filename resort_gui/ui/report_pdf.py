@@ -9,6 +9,7 @@ GUI thread.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -32,6 +33,8 @@ from PySide6.QtGui import (
     QPageSize,
     QPainter,
     QPdfWriter,
+    QPen,
+    QPolygonF,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -46,6 +49,7 @@ from resort_gui import __version__
 from resort_gui.domain.results import AnalysisResult
 from resort_gui.export.figure_options import FigureSize
 from resort_gui.export.report import (
+    DiagramBlock,
     FigureBlock,
     Heading,
     Paragraph,
@@ -54,10 +58,14 @@ from resort_gui.export.report import (
     build_report,
     report_html,
 )
+from resort_gui.flow_diagram import PAD_MM, FlowDiagram
+from resort_gui.forest import build_forest
 from resort_gui.summary import TextOptions
+from resort_gui.ui.forest_plot import forest_height_mm, record_forest
 from resort_gui.ui.qt_app import FONT_FAMILY
 from resort_gui.ui.render import (
     LOGICAL_DPI,
+    MM_PER_INCH,
     FileJob,
     RecordedFigure,
     encode_figure,
@@ -76,15 +84,30 @@ BODY_PT, TABLE_PT, NOTE_PT, FOOTER_PT = 9.5, 8.0, 8.0, 7.5
 
 def report_jobs(result: AnalysisResult, stem: Path, *, created: datetime | None = None,
                 options: TextOptions | None = None) -> list[FileJob]:
-    """``stem.pdf`` and ``stem.html``: the figure is recorded here (GUI thread), the files
+    """``stem.pdf`` and ``stem.html``: the figures are recorded here (GUI thread), the files
     are made by the jobs (any thread)."""
     report = build_report(result, created, options)
-    model = figure_model(result, REPORT_FIGURE_SIZE)
-    figure = record_figure(model, REPORT_FIGURE_SIZE.width_mm,
-                           figure_height(model, REPORT_FIGURE_SIZE), LOGICAL_DPI)
-    return [(stem.with_suffix(".pdf"), partial(report_pdf, report, figure)),
+    figures = {key: record_report_figure(result, key) for key in report.figure_keys()}
+    return [(stem.with_suffix(".pdf"), partial(report_pdf, report, figures)),
             (stem.with_suffix(".html"),
-             lambda: report_html(report, encode_figure(figure, "svg", 0)).encode("utf-8"))]
+             lambda: report_html(report, {k: encode_figure(f, "svg", 0)
+                                          for k, f in figures.items()}).encode("utf-8"))]
+
+
+def record_report_figure(result: AnalysisResult, key: str) -> RecordedFigure:
+    """The figure a ``FigureBlock.key`` names, recorded at the report's width and 96 dpi:
+    ``km``, ``km:<secondary endpoint>`` or ``forest:<group>``."""
+    kind, _, name = key.partition(":")
+    size = REPORT_FIGURE_SIZE
+    if kind == "forest":
+        forest = build_forest(result, name, font_size=size.font_pt)
+        assert forest is not None
+        return record_forest(forest, size.width_mm, forest_height_mm(forest, size),
+                             LOGICAL_DPI)
+    if name:
+        result = next(r for r in result.secondary if r.spec.endpoint.name == name)
+    model = figure_model(result, size)
+    return record_figure(model, size.width_mm, figure_height(model, size), LOGICAL_DPI)
 
 
 def write_report(result: AnalysisResult, stem: Path, *, created: datetime | None = None,
@@ -94,8 +117,9 @@ def write_report(result: AnalysisResult, stem: Path, *, created: datetime | None
     return run_jobs(report_jobs(result, stem, created=created, options=options), protect)
 
 
-def report_pdf(report: Report, figure: RecordedFigure | None) -> bytes:
-    """The report as PDF bytes; ``figure`` is recorded at ``REPORT_FIGURE_SIZE`` and 96 dpi."""
+def report_pdf(report: Report, figures: Mapping[str, RecordedFigure]) -> bytes:
+    """The report as PDF bytes; ``figures`` (by ``FigureBlock.key``) are recorded at
+    ``REPORT_FIGURE_SIZE`` and 96 dpi."""
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -111,26 +135,28 @@ def report_pdf(report: Report, figure: RecordedFigure | None) -> bytes:
     document.documentLayout().setPaintDevice(writer)
     document.setDefaultFont(_font(BODY_PT))
     document.setDocumentMargin(0)
-    if figure is not None:  # a blank picture of the figure's size keeps its place
-        blank = QImage(1, 1, QImage.Format.Format_ARGB32)
-        blank.fill(Qt.GlobalColor.transparent)
-        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(FIGURE_SLOT),
-                             blank)
-    _fill(document, report, figure)
+    blank = QImage(1, 1, QImage.Format.Format_ARGB32)  # keeps a figure's place
+    blank.fill(Qt.GlobalColor.transparent)
+    pictures = _fill(document, report, figures)
+    for name in pictures:
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), blank)
     page = writer.pageLayout().paintRectPixels(writer.resolution())
     footer_height = _font_height(FOOTER_PT) * 2.5
     document.setPageSize(QSizeF(page.width(), page.height() - footer_height))
-    _paint_pages(document, writer, report, QSizeF(page.width(), page.height()), figure)
+    _paint_pages(document, writer, report, QSizeF(page.width(), page.height()), pictures)
     buffer.close()
     return bytes(data.data())
 
 
+Picture = RecordedFigure | FlowDiagram
+
+
 def _paint_pages(document: QTextDocument, writer: QPdfWriter, report: Report,
-                 page: QSizeF, figure: RecordedFigure | None) -> None:
-    """Each page: its part of the document, the figure over its slot, the footer. (The
-    figure is painted here rather than by a Python text-object handler, which Qt would call
+                 page: QSizeF, pictures: Mapping[str, Picture]) -> None:
+    """Each page: its part of the document, the figures over their slots, the footer. (The
+    figures are painted here rather than by a Python text-object handler, which Qt would call
     back from the worker thread.)"""
-    slot = _figure_slot(document) if figure is not None else None
+    slots = _slots(document, set(pictures))
     painter = QPainter(writer)
     try:
         body = document.pageSize().height()
@@ -141,30 +167,72 @@ def _paint_pages(document: QTextDocument, writer: QPdfWriter, report: Report,
             painter.save()
             painter.translate(0, -index * body)
             document.drawContents(painter, QRectF(0, index * body, page.width(), body))
-            if slot is not None and index * body <= slot.y() < (index + 1) * body:
-                painter.translate(slot)
-                figure.picture.play(painter)
+            for name, slot in slots.items():
+                if index * body <= slot.y() < (index + 1) * body:
+                    painter.save()
+                    painter.translate(slot)
+                    _play(painter, pictures[name])
+                    painter.restore()
             painter.restore()
             _footer(painter, page, f"{report.title} \u2014 page {index + 1} of {pages}")
     finally:
         painter.end()
 
 
-def _figure_slot(document: QTextDocument) -> QPointF | None:
-    """Where the figure's blank picture was laid out, in document coordinates."""
+def _play(painter: QPainter, picture: Picture) -> None:
+    if isinstance(picture, FlowDiagram):
+        draw_flow(painter, picture, LOGICAL_DPI / MM_PER_INCH)
+    else:
+        picture.picture.play(painter)
+
+
+def _slots(document: QTextDocument, names: set[str]) -> dict[str, QPointF]:
+    """Where each figure's blank picture was laid out, in document coordinates."""
+    slots = {}
     block = document.begin()
     while block.isValid():
         fragment_iter = block.begin()
         while not fragment_iter.atEnd():
             fragment = fragment_iter.fragment()
-            if fragment.charFormat().isImageFormat() and \
-                    fragment.charFormat().toImageFormat().name() == FIGURE_SLOT:
+            name = fragment.charFormat().toImageFormat().name() \
+                if fragment.charFormat().isImageFormat() else ""
+            if name in names:
                 line = block.layout().lineForTextPosition(fragment.position() - block.position())
                 top_left = document.documentLayout().blockBoundingRect(block).topLeft()
-                return top_left + QPointF(line.x(), line.y()) if line.isValid() else top_left
+                slots[name] = top_left + QPointF(line.x(), line.y()) if line.isValid() \
+                    else top_left
             fragment_iter += 1
         block = block.next()
-    return None
+    return slots
+
+
+def draw_flow(painter: QPainter, diagram: FlowDiagram, px_per_mm: float) -> None:
+    """The flow diagram as the SVG draws it: boxes, their lines of text (the first bold),
+    arrows with filled heads."""
+    painter.save()
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = QPen(QColor("#000000"), 0.3 * px_per_mm)
+        painter.setPen(pen)
+        line = diagram.line_mm
+        for box in diagram.boxes:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(QRectF(box.x * px_per_mm, box.y * px_per_mm,
+                                    box.width * px_per_mm, box.height * px_per_mm))
+            for i, text in enumerate(box.lines):
+                painter.setFont(_font(diagram.font_pt, bold=i == 0))
+                baseline = box.y + PAD_MM + i * line + line * 0.75
+                painter.drawText(QPointF((box.x + PAD_MM) * px_per_mm, baseline * px_per_mm),
+                                 text)
+        painter.setBrush(QColor("#000000"))
+        for arrow in diagram.arrows:
+            painter.drawLine(QPointF(arrow.x1 * px_per_mm, arrow.y1 * px_per_mm),
+                             QPointF(arrow.x2 * px_per_mm, arrow.y2 * px_per_mm))
+            if arrow.head:
+                painter.drawPolygon(QPolygonF([QPointF(x * px_per_mm, y * px_per_mm)
+                                               for x, y in arrow.head_points(1.6)]))
+    finally:
+        painter.restore()
 
 
 def _footer(painter: QPainter, page: QSizeF, text: str) -> None:
@@ -177,10 +245,13 @@ def _footer(painter: QPainter, page: QSizeF, text: str) -> None:
                      Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
 
 
-def _fill(document: QTextDocument, report: Report, figure: RecordedFigure | None) -> None:
+def _fill(document: QTextDocument, report: Report,
+          figures: Mapping[str, RecordedFigure]) -> dict[str, Picture]:
+    """Set the report's blocks; returns the pictures to paint by their slot's name."""
     cursor = QTextCursor(document)
     _text(cursor, report.title, _font(16, bold=True), first=True)
     _text(cursor, report.subtitle, _font(BODY_PT), colour="#444444")
+    pictures: dict[str, Picture] = {}
     for block in report.blocks:
         if isinstance(block, Heading):
             _text(cursor, block.text, _font(12, bold=True), space_before=10)
@@ -188,15 +259,31 @@ def _fill(document: QTextDocument, report: Report, figure: RecordedFigure | None
             _text(cursor, block.text, _font(NOTE_PT if block.note else BODY_PT))
         elif isinstance(block, Table):
             _table(cursor, block)
-        elif isinstance(block, FigureBlock):
-            if figure is not None:
-                _new_block(cursor, space_before=6)
-                slot = QTextImageFormat()
-                slot.setName(FIGURE_SLOT)
-                slot.setWidth(figure.width_px)
-                slot.setHeight(figure.height_px)
-                cursor.insertImage(slot)
+        elif isinstance(block, DiagramBlock):
+            name = f"{FIGURE_SLOT}:flow:{len(pictures)}"
+            pictures[name] = block.diagram
+            px_per_mm = LOGICAL_DPI / MM_PER_INCH
+            _slot(cursor, name, (block.diagram.width + 1) * px_per_mm,
+                  (block.diagram.height + 1) * px_per_mm)
             _text(cursor, block.caption, _font(NOTE_PT))
+        elif isinstance(block, FigureBlock):
+            figure = figures.get(block.key)
+            if figure is not None:
+                name = f"{FIGURE_SLOT}:{block.key}:{len(pictures)}"
+                pictures[name] = figure
+                _slot(cursor, name, figure.width_px, figure.height_px)
+            _text(cursor, block.caption, _font(NOTE_PT))
+    return pictures
+
+
+def _slot(cursor: QTextCursor, name: str, width: float, height: float) -> None:
+    """A blank picture of the figure's size, in its own paragraph."""
+    _new_block(cursor, space_before=6)
+    slot = QTextImageFormat()
+    slot.setName(name)
+    slot.setWidth(width)
+    slot.setHeight(height)
+    cursor.insertImage(slot)
 
 
 def _new_block(cursor: QTextCursor, space_before: float = 3, first: bool = False) -> None:

@@ -85,7 +85,9 @@ def test_html_report_is_self_contained_with_the_same_content(demo_out: Path,
     tags = [t for t, _ in document.tags]
     assert "script" not in tags and "link" not in tags
     images = [a for t, a in document.tags if t == "img"]
-    assert len(images) == 1 and images[0]["src"].startswith("data:image/svg+xml;base64,")
+    # RFS and OS Kaplan-Meier figures and the forest plot; the flow diagram is inline SVG
+    assert [a["alt"] for a in images] == ["Kaplan-Meier figure"] * 2 + ["Forest plot"]
+    assert all(a["src"].startswith("data:image/svg+xml;base64,") for a in images)
     assert all(a.get("src", "data:").split(":")[0] not in ("http", "https", "file")
                for _, a in document.tags)
 
