@@ -23,6 +23,7 @@ MAX_SHEET_BYTES = 1 << 30  # uncompressed XML of one sheet
 MAX_RATIO = 200  # uncompressed / compressed; real sheets are 5-15, zip bombs 1000
 RATIO_FROM_BYTES = 16 << 20  # small members may compress better (empty styles)
 _CHUNK = 1 << 20
+MAX_TAG = 1 << 20  # a cell's tag with its attributes; real ones are under 200 bytes
 
 _XLSX_TAG = re.compile(rb"<(row|c)\b([^>]*)>")
 _REFERENCE = re.compile(rb'\br="([A-Z]*)(\d*)"')
@@ -59,7 +60,14 @@ def check_workbook_archive(archive: zipfile.ZipFile) -> TooLarge | None:
 
 def _check_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo,
                   extent: type[_Extent]) -> TooLarge | None:
-    counter = extent()
+    try:
+        return _scan_member(archive, info, extent())
+    except _TagTooLong:
+        return TooLarge(f"a sheet holds an XML tag longer than {MAX_TAG >> 20} MB")
+
+
+def _scan_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo,
+                 counter: _Extent) -> TooLarge | None:
     size = 0
     for chunk in _tags(archive, info):
         size += len(chunk)
@@ -77,18 +85,25 @@ def _check_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo,
 
 
 def _tags(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """The member's bytes in pieces that end at a tag boundary (each ends before a '<')."""
+    """The member's bytes in pieces that never end inside a tag (a tag left open at the end
+    of a piece is carried to the next); a tag longer than ``MAX_TAG`` is refused."""
     rest = b""
     with archive.open(info) as stream:
         while chunk := stream.read(_CHUNK):
             data = rest + chunk
             cut = data.rfind(b"<")
-            if cut <= 0 or len(data) - cut > _CHUNK:  # no tag start to wait for
+            if cut < 0 or data.find(b">", cut) >= 0:  # the last tag is complete
                 cut = len(data)
+            if len(data) - cut > MAX_TAG:
+                raise _TagTooLong
             rest = data[cut:]
             yield data[:cut]
     if rest:
         yield rest
+
+
+class _TagTooLong(Exception):
+    """A tag (its attributes) longer than any real sheet writes."""
 
 
 class _Extent:

@@ -58,6 +58,13 @@ def far_corner(path: Path) -> Path:
                                         '<is><t>x</t></is></c></row>')
 
 
+def padded_tag(path: Path) -> Path:
+    """The far cell again, its reference pushed 2 MB into the tag so that a scanner reading
+    in pieces would see it cut in two."""
+    return _with_sheet(path, extra_rows='<row r="4"><c' + " " * (2 << 20) +
+                       ' r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>')
+
+
 def ten_million_rows(path: Path) -> Path:
     """A cell on row 10,000,000 (beyond any spreadsheet program's sheet)."""
     return _with_sheet(path, extra_rows='<row r="10000000"><c r="A10000000" t="inlineStr">'
@@ -153,6 +160,7 @@ HOSTILE: dict[str, tuple[Callable[[Path], Path], str]] = {
     "zip_bomb.xlsx": (zip_bomb, "workbook_too_large"),
     "far_corner.xlsx": (far_corner, "workbook_too_large"),
     "ten_million_rows.xlsx": (ten_million_rows, "workbook_too_large"),
+    "padded_tag.xlsx": (padded_tag, "workbook_too_large"),
     "repeated_rows.ods": (repeated_ods_rows, "workbook_too_large"),
     "entities.xlsx": (entity_expansion, "damaged_file"),
     "external_entity.xlsx": (external_entity, "damaged_file"),
