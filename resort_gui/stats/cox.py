@@ -4,9 +4,11 @@ The model is fitted by maximising the partial likelihood with Newton-Raphson exa
 ``coxph.fit`` does (start at beta = 0, step halving, same convergence rule), so coefficients,
 standard errors and the global tests agree with R to far better than 1e-6 relative.
 
-All sums are vectorised over patients: the rows are sorted once by (stratum, time), risk-set
-sums are reverse cumulative sums read off at the first row of each distinct event time, and
-Efron's within-tie correction is evaluated per death from its rank inside its tie set.
+All sums are vectorised: the rows are put in (stratum, time) order once, risk-set sums are
+reverse cumulative sums read off at the first row of each distinct event time, and Efron's
+within-tie correction is evaluated per death from its rank inside its tie set. With 0/1
+covariates (a group design) the patients sharing stratum, time and group are one weighted
+cell, so a Newton step costs O(cells + deaths) rather than O(patients).
 """
 
 from __future__ import annotations
