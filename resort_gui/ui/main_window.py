@@ -39,9 +39,10 @@ from resort_gui.ui.plot_panel import PlotPanel
 from resort_gui.ui.results_panel import ResultsPanel
 from resort_gui.ui.settings_panel import AnalysisSettingsPanel, FigureOptionsPanel
 from resort_gui.ui.style import STYLE_SHEET
+from resort_gui.ui.trial_panel import TrialPanel
 from resort_gui.ui.welcome import MAX_RECENT, WelcomePage
 
-DATA_TAB, PATIENTS_TAB, SURVIVAL_TAB = range(3)
+DATA_TAB, PATIENTS_TAB, SURVIVAL_TAB, TRIAL_TAB = range(4)
 APP_TITLE = "resort-gui"
 
 
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
         self.figure_options = FigureOptionsPanel(self.session)
         self.analysis_settings = AnalysisSettingsPanel(self.session)
         self.conventions = ConventionsPanel(self.session)
+        self.trial_panel = TrialPanel(self.session)
         self.tabs = QTabWidget(documentMode=False)
         self.side_tabs = QTabWidget()
         self.stack = QStackedWidget()
@@ -103,10 +105,13 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.import_panel, "1  Data and roles")
         self.tabs.addTab(self.cohort_panel, "2  Patients")
         self.tabs.addTab(_padded(survival), "3  Survival curves and results")
+        self.tabs.addTab(self.trial_panel, "4  Trial tables")
         self.tabs.setTabToolTip(DATA_TAB, "Which column is what: time, event, groups, strata.")
         self.tabs.setTabToolTip(PATIENTS_TAB, "Every row with its time and event; exclude "
                                               "patients by hand.")
         self.tabs.setTabToolTip(SURVIVAL_TAB, "The Kaplan-Meier figure and the results.")
+        self.tabs.setTabToolTip(TRIAL_TAB, "Flow of participants, Table 1, secondary "
+                                           "endpoints, subgroups, adverse events.")
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.tabs)
         self.setCentralWidget(self.stack)

@@ -33,8 +33,6 @@ from PySide6.QtGui import (
     QPageSize,
     QPainter,
     QPdfWriter,
-    QPen,
-    QPolygonF,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -58,9 +56,10 @@ from resort_gui.export.report import (
     build_report,
     report_html,
 )
-from resort_gui.flow_diagram import PAD_MM, FlowDiagram
+from resort_gui.flow_diagram import FlowDiagram
 from resort_gui.forest import build_forest
 from resort_gui.summary import TextOptions
+from resort_gui.ui.flow_painter import draw_flow
 from resort_gui.ui.forest_plot import forest_height_mm, record_forest
 from resort_gui.ui.qt_app import FONT_FAMILY
 from resort_gui.ui.render import (
@@ -204,35 +203,6 @@ def _slots(document: QTextDocument, names: set[str]) -> dict[str, QPointF]:
             fragment_iter += 1
         block = block.next()
     return slots
-
-
-def draw_flow(painter: QPainter, diagram: FlowDiagram, px_per_mm: float) -> None:
-    """The flow diagram as the SVG draws it: boxes, their lines of text (the first bold),
-    arrows with filled heads."""
-    painter.save()
-    try:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pen = QPen(QColor("#000000"), 0.3 * px_per_mm)
-        painter.setPen(pen)
-        line = diagram.line_mm
-        for box in diagram.boxes:
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(QRectF(box.x * px_per_mm, box.y * px_per_mm,
-                                    box.width * px_per_mm, box.height * px_per_mm))
-            for i, text in enumerate(box.lines):
-                painter.setFont(_font(diagram.font_pt, bold=i == 0))
-                baseline = box.y + PAD_MM + i * line + line * 0.75
-                painter.drawText(QPointF((box.x + PAD_MM) * px_per_mm, baseline * px_per_mm),
-                                 text)
-        painter.setBrush(QColor("#000000"))
-        for arrow in diagram.arrows:
-            painter.drawLine(QPointF(arrow.x1 * px_per_mm, arrow.y1 * px_per_mm),
-                             QPointF(arrow.x2 * px_per_mm, arrow.y2 * px_per_mm))
-            if arrow.head:
-                painter.drawPolygon(QPolygonF([QPointF(x * px_per_mm, y * px_per_mm)
-                                               for x, y in arrow.head_points(1.6)]))
-    finally:
-        painter.restore()
 
 
 def _footer(painter: QPainter, page: QSizeF, text: str) -> None:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from resort_gui import format as fmt
+from resort_gui.domain.results import AnalysisResult
 from resort_gui.guardrails import Guardrail
 from resort_gui.io.subgroups import describe
 from resort_gui.summary import (
@@ -134,6 +135,7 @@ class ResultsPanel(QWidget):
     def __init__(self, session: SessionController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self.dialog: QWidget | None = None  # the log-log plot, once opened
         self.heading = QLabel(objectName="heading", wordWrap=True)
         self.subheading = QLabel(objectName="subheading", wordWrap=True)
         self.sentence = QLabel(objectName="sentence", wordWrap=True)
@@ -243,8 +245,9 @@ class ResultsPanel(QWidget):
         self.groups.show_table(group_table(result, options))
         self.comparison.show_table(comparison_table(result, options))
         self.followup.show_table(followup_table(result, options))
-        self._show_checks(self.session.guardrails)
-        notes = [i.message for i in result.issues if i.code != "median_not_reached"]
+        self._show_checks(self.session.guardrails + ph_checks(result))
+        notes = [i.message for i in result.issues
+                 if i.code not in ("median_not_reached", PH_ISSUE)]
         self.notes.setText("<b>Notes</b><br>" + "<br>".join(_escape(n) for n in notes)
                            if notes else "")
 
@@ -285,6 +288,10 @@ class ResultsPanel(QWidget):
         text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(title)
         layout.addWidget(text)
+        if check.code == PH_ISSUE:
+            layout.addLayout(_left(_button(
+                "Show the log-log plot", "Parallel lines mean proportional hazards.",
+                self._on_loglog_clicked)))
         if check.cut_at is not None:
             d = self.session.text_options().decimal
             unit = self.session.result.cohort.time_unit if self.session.result else ""
@@ -330,9 +337,31 @@ class ResultsPanel(QWidget):
             self.session.set_presentation(replace(p, min_at_risk=self.min_at_risk.value()),
                                           "Change fewest patients at risk")
 
+    def _on_loglog_clicked(self) -> None:
+        from resort_gui.ui.trial_panel import open_loglog  # which imports this module
+
+        if self.session.result is not None:
+            self.dialog = open_loglog(self, self.session.result, self.session.text_options())
+
     def _on_cut_clicked(self, cut: float) -> None:
         self.session.set_style(replace(self.session.style, x_max=cut),
                                "End the plot where few remain at risk")
+
+
+PH_ISSUE = "proportional_hazards"
+
+
+def ph_checks(result: AnalysisResult) -> tuple[Guardrail, ...]:
+    """The proportional-hazards warning of ``result``, as a point to check."""
+    return tuple(Guardrail(PH_ISSUE, "The hazards may not be proportional", i.message)
+                 for i in result.issues if i.code == PH_ISSUE)
+
+
+def _left(widget: QWidget) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addWidget(widget)
+    row.addStretch(1)
+    return row
 
 
 def _button(text: str, tip: str, slot: object) -> QPushButton:

@@ -1,0 +1,109 @@
+"""The trial's tables beyond the curve in the window: Table 1, adverse events, subgroups with
+the forest plot and the flow diagram for the demo trial; the proportional-hazards warning as a
+point to check with its log-log plot; the cumulative incidence curves of competing risks."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtWidgets import QLabel, QPushButton
+
+from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
+from resort_gui.pipeline import analyze_file
+from resort_gui.stats.zph import log_minus_log
+from resort_gui.ui.curve_dialogs import CumulativeIncidenceDialog, LogLogDialog
+from resort_gui.ui.flow_painter import FlowDiagramWidget
+from resort_gui.ui.main_window import TRIAL_TAB
+from tests.reference import REFERENCE_DIR
+from tests.ui.conftest import wait_for_result
+
+EXTRA_DIR = Path(__file__).parents[1] / "reference_extra"
+SHOTS = os.environ.get("RESORT_SCREENSHOTS")  # a folder: save what the tests show
+
+
+def _shot(widget, name: str) -> None:
+    if SHOTS:
+        widget.grab().save(str(Path(SHOTS) / f"{name}.png"))
+
+
+def _section(panel, caption_start: str):
+    return next(s for caption, s in panel.sections.items() if caption.startswith(caption_start))
+
+
+def test_demo_trial_tab_shows_flow_table_1_safety_and_subgroups(qtbot, window) -> None:
+    with qtbot.waitSignal(window.session.result_changed, timeout=30_000):
+        window.open_demo()
+    result = wait_for_result(qtbot, window)
+    window.tabs.setCurrentIndex(TRIAL_TAB)
+    panel = window.trial_panel
+    table_1 = _section(panel, "Table 1").table.table
+    assert table_1.header[1:] == ("observation (n = 36)", "sorafenib (n = 33)",
+                                  "All patients (n = 69)")
+    assert table_1.rows[0][0] == "age, median (IQR)"
+    safety = _section(panel, "Adverse events").table.table
+    terms = [row[0] for row in safety.rows]
+    assert terms[0] == "Any adverse event" and "Hand-foot skin reaction" in terms
+    hand_foot = safety.rows[terms.index("Hand-foot skin reaction")]
+    assert hand_foot[3:] == ("26 (79%)", "12 (36%)")  # sorafenib: any grade, grade >= 3
+    assert "Hand-foot skin reaction\t" in _section(panel, "Adverse events").table.table.tsv()
+    flows = panel.findChildren(FlowDiagramWidget)
+    assert len(flows) == 1 and "Screened (n\u00a0=\u00a076)" in flows[0].diagram.text()
+    assert flows[0].height() > 200  # drawn at its printed size
+    assert len(panel.forests) == 1 and panel.forests[0].model.rows[0].label == "All patients"
+    subgroups = _section(panel, "Subgroup hazard ratios").table.table
+    assert subgroups.rows[0][:2] == ("All patients", f"{result.cohort.n} (39)")
+    assert any(caption.startswith("Survival by group") for caption in panel.sections)  # OS
+    _shot(window, "trial_tab")
+
+
+def test_ph_warning_is_a_point_to_check_that_opens_the_log_log_plot(qtbot, window) -> None:
+    """veteran: the Karnofsky score's effect fades over time (cox.zph p < 0.001)."""
+    session = window.session
+    with qtbot.waitSignal(session.table_loaded, timeout=30_000):
+        session.open_file(EXTRA_DIR / "veteran2__data.csv")
+    spec = replace(session.spec, endpoint=Endpoint(
+        name="OS", time="time", events=(EventSource("status", ("1",)),)), group="trt",
+        strata=(), covariates=("celltype", "karno"), time_unit="days")
+    session.set_spec(spec, "Set roles")
+    qtbot.waitUntil(lambda: session.result is not None and session.result.spec == spec
+                    and not session.tasks.is_busy(), timeout=30_000)
+    panel = window.results_panel
+    button = next(b for b in panel.findChildren(QPushButton)
+                  if b.text() == "Show the log-log plot")
+    texts = [label.text() for label in button.parentWidget().findChildren(QLabel)]
+    assert any("hazards may not be proportional" in t and "log-log plot" in t for t in texts)
+    assert "may not be proportional" not in panel.notes.text()  # once, as a point to check
+    button.click()
+    dialog = panel.dialog
+    assert isinstance(dialog, LogLogDialog) and dialog.isVisible()
+    assert len(dialog.curves) == 2
+    for curve, group in zip(dialog.curves, session.result.groups, strict=True):
+        x, y = log_minus_log(group.km)
+        drawn_x, drawn_y = curve.getData()
+        np.testing.assert_allclose(drawn_x, x)
+        np.testing.assert_allclose(drawn_y, y)
+    _shot(dialog, "loglog")
+    dialog.close()
+    window.tabs.setCurrentIndex(TRIAL_TAB)
+    assert window.trial_panel.loglog_button.isEnabled()
+    assert _section(window.trial_panel, "Cox model adjusted for celltype and karno")
+
+
+def test_cumulative_incidence_dialog_draws_every_curve_as_steps(qtbot) -> None:
+    spec = AnalysisSpec(source=str(REFERENCE_DIR / "pbc_cr__data.csv"), endpoint=Endpoint(
+        name="Death", time="time", events=(EventSource("status", ("1", "2")),)),
+        group="trt", time_unit="days", cause_value="1", competing_values=("2",))
+    result = analyze_file(spec).result
+    assert result.competing is not None
+    dialog = CumulativeIncidenceDialog(result)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert len(dialog.curves) == len(result.competing.curves) == 4
+    for curve, cif in zip(dialog.curves, result.competing.curves, strict=True):
+        x, y = cif.steps()
+        np.testing.assert_allclose(curve.xData, x)
+        np.testing.assert_allclose(curve.yData, y)
+    _shot(dialog, "cif")
