@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
+import pandas as pd
 
 from resort_gui import __version__
 from resort_gui import format as fmt
@@ -369,12 +370,30 @@ def trial_blocks_before(result: AnalysisResult, options: TextOptions) -> list[Bl
             "with reasons, and analysed, per arm.",
             flow_diagram(result.flow, FLOW_WIDTH_MM, names=names))]
     if result.baseline is not None:
-        blocks += [_display_table(
-                       "Table 1. Baseline characteristics by arm: median (IQR) and mean (SD), "
-                       "or n (%)", baseline_display(result.baseline, decimal=options.decimal),
-                       [f"{options.name(g)} (n = {n})" for g, n in
-                        zip(result.baseline.groups, result.baseline.group_sizes, strict=True)])]
+        blocks.append(baseline_block(result, options))
     return blocks
+
+
+def baseline_block(result: AnalysisResult, options: TextOptions) -> Table:
+    table = result.baseline
+    assert table is not None
+    return _display_table(
+        "Table 1. Baseline characteristics by arm: median (IQR) and mean (SD), or n (%)",
+        baseline_display(table, decimal=options.decimal),
+        [f"{options.name(g)} (n = {n})" for g, n in
+         zip(table.groups, table.group_sizes, strict=True)])
+
+
+def printed_tables(result: AnalysisResult,
+                   options: TextOptions | None = None) -> dict[str, pd.DataFrame]:
+    """Table 1 and the adverse-event table as the report prints them (text cells), by sheet
+    name, for the workbook; those that exist."""
+    options = options or TextOptions()
+    blocks = {"table_1_printed": baseline_block if result.baseline is not None else None,
+              "adverse_events_printed": safety_block if result.safety is not None else None}
+    return {name: pd.DataFrame(list(t.rows), columns=list(t.header))
+            for name, make in blocks.items() if make is not None
+            for t in [make(result, options)]}
 
 
 def trial_blocks_after(result: AnalysisResult, options: TextOptions) -> list[Block]:

@@ -4,6 +4,7 @@
 Generic over ``result_tables``: a table added to the contract gets its sheet without a change
 here. Values are the CSVs' values (full precision, empty where NaN); text goes through the same
 ``neutralise_cell`` as the CSVs and is stored as a string cell, so no cell is ever a formula.
+After them, Table 1 and the adverse-event table as the report prints them (``*_printed``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from resort_gui.domain.results import AnalysisResult
-from resort_gui.export.report import analysis_description
+from resort_gui.export.report import analysis_description, printed_tables
 from resort_gui.export.safe_write import neutralise_cell, write_atomically
 from resort_gui.export.tables import result_tables, write_csv
 
@@ -39,7 +40,8 @@ def write_tables(result: AnalysisResult, folder: Path, created: datetime | None 
         write_csv(frame, folder / f"{stem}.csv", protect=protect)
         written.append(folder / f"{stem}.csv")
     path = folder / "results.xlsx"
-    write_workbook(path, tables, analysis_description(result, created), protect=protect)
+    write_workbook(path, {**tables, **printed_tables(result)},
+                   analysis_description(result, created), protect=protect)
     return [*written, path]
 
 

@@ -20,12 +20,24 @@ from resort_gui.export.xlsx import ANALYSIS_SHEET, sheet_name, write_workbook
 
 def test_one_sheet_per_table_after_the_analysis_sheet(demo_out: Path, demo_result) -> None:
     book = load_workbook(demo_out / "results.xlsx")
-    assert book.sheetnames == [ANALYSIS_SHEET, *result_tables(demo_result)]
+    assert book.sheetnames == [ANALYSIS_SHEET, *result_tables(demo_result), "table_1_printed",
+                               "adverse_events_printed"]
 
 
-def test_every_sheet_equals_its_csv(demo_out: Path) -> None:
+def test_table_1_and_adverse_events_as_printed(demo_out: Path) -> None:
     book = load_workbook(demo_out / "results.xlsx")
-    for name in book.sheetnames[1:]:
+    table_1 = list(book["table_1_printed"].iter_rows(values_only=True))
+    assert table_1[0] == ("Characteristic", "observation (n = 36)", "sorafenib (n = 33)",
+                          "All patients (n = 69)")
+    assert table_1[1][0] == "age, median (IQR)"
+    safety = {row[0]: row[1:] for row in book["adverse_events_printed"].iter_rows(
+        values_only=True)}
+    assert safety["Hand-foot skin reaction"][2:] == ("26 (79%)", "12 (36%)")
+
+
+def test_every_sheet_equals_its_csv(demo_out: Path, demo_result) -> None:
+    book = load_workbook(demo_out / "results.xlsx")
+    for name in result_tables(demo_result):
         with (demo_out / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
             expected = list(csv.reader(handle))
         rows = list(book[name].iter_rows(values_only=True))
