@@ -5,20 +5,22 @@ millimetres, built from a ``ParticipantFlow``. Qt-free; the HTML report draws it
 Screened -> (not randomised, with reasons, in a box on the right) -> randomised -> one column
 per arm: allocated -> excluded from the analysis (with reasons) -> analysed.
 
-Text widths are estimated from the font size (DejaVu Sans averages about 0.55 em a character;
-``CHAR_EM`` leaves room), and long lines wrap, so no text leaves its box.
+Text widths are estimated from DejaVu Sans's advance widths, rounded up per class of
+character (``text_width_mm``), and long lines wrap, so no text leaves its box.
 """
 
 from __future__ import annotations
 
 import html
-import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from resort_gui.domain.trial_results import ParticipantFlow
 
 MM_PER_PT = 25.4 / 72
-CHAR_EM = 0.62  # estimated character width, in font sizes (generous for DejaVu Sans)
+# advance widths of DejaVu Sans in em, rounded up per class of characters (so the estimate
+# is never short: text measured this way always fits its box); bold is about 10% wider
+NARROW, WIDE = set("iljtfr.,:;'!|()[] "), set("mwMW")
+NARROW_EM, WIDE_EM, UPPER_EM, OTHER_EM, BOLD_FACTOR = 0.42, 1.0, 0.8, 0.64, 1.12
 LINE_EM = 1.35
 PAD_MM = 2.0
 GAP_MM = 7.0  # vertical space between boxes (the arrows)
@@ -27,14 +29,15 @@ COLUMN_GAP_MM = 6.0
 
 @dataclass(frozen=True)
 class Box:
-    """A box at (x, y) (top left, mm) whose first line is the title (bold) and the others
-    details (e.g. reasons)."""
+    """A box at (x, y) (top left, mm) whose first ``title_lines`` lines are the title (bold)
+    and the others details (e.g. reasons)."""
 
     x: float
     y: float
     width: float
     height: float
     lines: tuple[str, ...]
+    title_lines: int = 1
 
     @property
     def centre_x(self) -> float:
@@ -143,31 +146,55 @@ class _Layout:
 
     def __init__(self, width: float, font_pt: float) -> None:
         self.width = width
+        self.font_pt = font_pt
         self.line = font_pt * MM_PER_PT * LINE_EM
-        self.char = font_pt * MM_PER_PT * CHAR_EM
         self.boxes: list[Box] = []
         self.arrows: list[Arrow] = []
 
-    def wrap(self, lines: list[str], width: float) -> tuple[str, ...]:
-        chars = max(int((width - 2 * PAD_MM) / self.char), 8)
-        out: list[str] = []
-        for line in lines:
-            indent = "   " if line.startswith("\u2022") else ""
-            out += textwrap.wrap(line, chars, subsequent_indent=indent,
-                                 break_long_words=True) or [""]
-        return tuple(out)
+    def wrap(self, lines: list[str], width: float) -> tuple[tuple[str, ...], int]:
+        """The box's lines, each broken so that it fits ``width`` less the padding, and how
+        many of them the (bold) first line became."""
+        room = width - 2 * PAD_MM
+        title = self.wrap_line(lines[0], room, bold=True)
+        rest = [part for line in lines[1:] for part in self.wrap_line(line, room, bold=False)]
+        return (*title, *rest), len(title)
+
+    def wrap_line(self, text: str, room: float, bold: bool) -> list[str]:
+        """Broken at spaces, inside a word only when the word alone is too wide; the
+        follow-on lines of a bullet indented."""
+        indent = "   " if text.startswith("\u2022") else ""
+        lines: list[str] = []
+        current = ""
+        for word in text.split(" "):
+            candidate = f"{current} {word}" if current else word
+            if self.fits(candidate, room, bold):
+                current = candidate
+                continue
+            if current:
+                lines.append(current)
+            current = (indent if lines else "") + word
+            while not self.fits(current, room, bold) and len(current) > len(indent) + 1:
+                cut = max([i for i in range(1, len(current)) if
+                           self.fits(current[:i], room, bold)] + [len(indent) + 1])
+                lines.append(current[:cut])
+                current = indent + current[cut:]
+        lines.append(current)
+        return lines
+
+    def fits(self, text: str, room: float, bold: bool) -> bool:
+        return text_width_mm(text, self.font_pt, bold) <= room
 
     def height(self, lines: tuple[str, ...]) -> float:
         return len(lines) * self.line + 2 * PAD_MM
 
     def box(self, x: float, y: float, width: float, lines: list[str]) -> Box:
-        wrapped = self.wrap(lines, width)
-        box = Box(x, y, width, self.height(wrapped), wrapped)
+        wrapped, title_lines = self.wrap(lines, width)
+        box = Box(x, y, width, self.height(wrapped), wrapped, title_lines)
         self.boxes.append(box)
         return box
 
     def move(self, box: Box, y: float) -> Box:
-        moved = Box(box.x, y, box.width, box.height, box.lines)
+        moved = replace(box, y=y)
         self.boxes[self.boxes.index(box)] = moved
         return moved
 
@@ -175,8 +202,9 @@ class _Layout:
             lines: list[list[str]]) -> list[Box]:
         """Boxes side by side, all as tall as the tallest."""
         wrapped = [self.wrap(text, width) for text in lines]
-        height = max((self.height(w) for w in wrapped), default=0.0)
-        row = [Box(x, y, width, height, w) for x, w in zip(xs, wrapped, strict=True)]
+        height = max((self.height(w) for w, _ in wrapped), default=0.0)
+        row = [Box(x, y, width, height, w, title) for x, (w, title) in
+               zip(xs, wrapped, strict=True)]
         self.boxes += row
         return row
 
@@ -197,7 +225,7 @@ def flow_svg(diagram: FlowDiagram) -> str:
                      f'height="{box.height:.2f}" fill="#fff" stroke="#000" '
                      'stroke-width="0.3"/>')
         for i, text in enumerate(box.lines):
-            weight = ' font-weight="bold"' if i == 0 else ""
+            weight = ' font-weight="bold"' if i < box.title_lines else ""
             baseline = box.y + PAD_MM + i * line + line * 0.75
             parts.append(f'<text x="{box.x + PAD_MM:.2f}" y="{baseline:.2f}"{weight} '
                          f'xml:space="preserve">{e(text)}</text>')
@@ -209,6 +237,13 @@ def flow_svg(diagram: FlowDiagram) -> str:
             parts.append(f'<polygon points="{points}" fill="#000"/>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def text_width_mm(text: str, font_pt: float, bold: bool = False) -> float:
+    """An upper bound of the width of ``text`` set in DejaVu Sans at ``font_pt``."""
+    em = sum(NARROW_EM if c in NARROW else WIDE_EM if c in WIDE else
+             UPPER_EM if c.isupper() else OTHER_EM for c in text)
+    return em * font_pt * MM_PER_PT * (BOLD_FACTOR if bold else 1.0)
 
 
 def _count(text: str, n: int) -> str:

@@ -28,7 +28,7 @@ def draw_flow(painter: QPainter, diagram: FlowDiagram, px_per_mm: float) -> None
             painter.drawRect(QRectF(box.x * px_per_mm, box.y * px_per_mm,
                                     box.width * px_per_mm, box.height * px_per_mm))
             for i, text in enumerate(box.lines):
-                painter.setFont(figure_font(font_px, bold=i == 0))
+                painter.setFont(figure_font(font_px, bold=i < box.title_lines))
                 baseline = box.y + PAD_MM + i * line + line * 0.75
                 painter.drawText(QPointF((box.x + PAD_MM) * px_per_mm, baseline * px_per_mm),
                                  text)
