@@ -40,6 +40,7 @@ from resort_gui.summary import (
 )
 from resort_gui.trial_analysis import PH_ALPHA
 
+PH_ISSUE = "proportional_hazards"
 MAX_LISTED_ROWS = 60  # excluded rows named one by one; the CSV has them all
 CONF_TYPE_NAMES = {"log-log": "log(\u2212log) (complementary log-log)", "log": "log",
                    "plain": "linear (plain)"}
@@ -130,7 +131,8 @@ def build_report(result: AnalysisResult, created: datetime | None = None,
         Heading("Results"), *_endpoint_blocks(result, options, "km"),
         *trial_blocks_after(result, options),
     ]
-    notes = [i.message for i in result.issues]
+    notes = [i.message for i in result.issues  # the PH warning has its section
+             if not (i.code == PH_ISSUE and result.ph_test is not None)]
     if notes:
         blocks += [Heading("Notes"), *(Paragraph(n, note=True) for n in notes)]
     return Report(title=f"{what[:1].upper()}{what[1:]}{by}: survival analysis",
@@ -365,8 +367,9 @@ def trial_blocks_before(result: AnalysisResult, options: TextOptions) -> list[Bl
     blocks: list[Block] = []
     if result.flow is not None:
         names = {g: options.name(g) for g in result.flow.groups}
+        screened = "screened, " if result.flow.screened is not None else ""
         blocks += [Heading("Flow of participants"), DiagramBlock(
-            "Flow of participants (CONSORT): screened, randomised, excluded from the analysis "
+            f"Flow of participants (CONSORT): {screened}randomised, excluded from the analysis "
             "with reasons, and analysed, per arm.",
             flow_diagram(result.flow, FLOW_WIDTH_MM, names=names))]
     if result.baseline is not None:
@@ -449,13 +452,21 @@ def cox_adjusted_table(result: AnalysisResult, options: TextOptions) -> Table:
     model = result.cox_adjusted
     assert model is not None
     d, level = options.decimal, result.spec.conf_level
-    rows = tuple((options.name(term), fmt.ratio_text(hr, lo, hi, 2, d, level),
+    rows = tuple((term_name(result, term, options), fmt.ratio_text(hr, lo, hi, 2, d, level),
                   fmt.p_value(p, d))
                  for term, hr, lo, hi, p in zip(model.terms, model.hr, model.ci_lower,
                                                 model.ci_upper, model.wald_p, strict=True))
     return Table(f"Cox model adjusted for {_join(list(result.spec.covariates))} "
                  f"({model.n} patients, {model.events} events)",
                  ("Term", "Hazard ratio (CI)", "p"), rows)
+
+
+def term_name(result: AnalysisResult, term: str, options: TextOptions) -> str:
+    """A Cox term as a reader reads it: a group's coefficient is "group vs reference"."""
+    labels = [g.label for g in result.groups]
+    if term in labels[1:]:
+        return f"{options.name(term)} vs {options.name(labels[0])}"
+    return term
 
 
 def ph_sentence(result: AnalysisResult, options: TextOptions) -> str:
@@ -476,7 +487,8 @@ def ph_sentence(result: AnalysisResult, options: TextOptions) -> str:
 def ph_table(result: AnalysisResult, options: TextOptions) -> Table:
     test = result.ph_test
     assert test is not None
-    rows = tuple((options.name(str(t)), fmt.number(c, 2, options.decimal), str(int(df)),
+    rows = tuple((term_name(result, str(t), options), fmt.number(c, 2, options.decimal),
+                  str(int(df)),
                   fmt.p_value(p, options.decimal))
                  for t, c, df, p in zip(test.term, test.chisq, test.df, test.p_value,
                                         strict=True))
@@ -493,7 +505,7 @@ def competing_tables(result: AnalysisResult, options: TextOptions) -> list[Table
     landmarks = [(c, c.time[c.is_landmark], c.cif[c.is_landmark]) for c in competing.curves]
     times = sorted({float(t) for _, ts, _ in landmarks for t in ts})
     if times:
-        rows = tuple((options.name(c.group), c.cause,
+        rows = tuple((options.name(c.group), _cause_name(c.cause, competing.cause),
                       *(fmt.percent(float(dict(zip(ts, cifs, strict=True)).get(t, np.nan)), 1, d)
                         for t in times)) for c, ts, cifs in landmarks)
         tables.append(Table(f"Cumulative incidence by cause (time in {result.spec.time_unit})",
@@ -501,10 +513,15 @@ def competing_tables(result: AnalysisResult, options: TextOptions) -> list[Table
     if competing.tests:
         tables.append(Table("Gray's test of equal cumulative incidence", (
             "Cause", "Chi-square", "df", "p"), tuple(
-                (t.cause + (" (stratified)" if t.stratified else ""),
+                (_cause_name(t.cause, competing.cause)
+                 + (", stratified" if t.stratified else ""),
                  fmt.number(t.chisq, 2, d), str(t.df), fmt.p_value(t.p_value, d))
                 for t in competing.tests)))
     return tables
+
+
+def _cause_name(cause: str, of_interest: str) -> str:
+    return f"{cause} ({'event' if cause == of_interest else 'competing event'})"
 
 
 def safety_block(result: AnalysisResult, options: TextOptions) -> Table:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from resort_gui import format as fmt
 from resort_gui.domain.results import AnalysisResult
+from resort_gui.export.report import PH_ISSUE
 from resort_gui.guardrails import Guardrail
 from resort_gui.io.subgroups import describe
 from resort_gui.summary import (
@@ -346,9 +347,6 @@ class ResultsPanel(QWidget):
     def _on_cut_clicked(self, cut: float) -> None:
         self.session.set_style(replace(self.session.style, x_max=cut),
                                "End the plot where few remain at risk")
-
-
-PH_ISSUE = "proportional_hazards"
 
 
 def ph_checks(result: AnalysisResult) -> tuple[Guardrail, ...]:

@@ -108,3 +108,26 @@ def test_flow_svg_escapes_reasons(demo_result) -> None:
     ET.fromstring(svg)  # well-formed
     html = report_html(build_report(replace(demo_result, flow=hostile)))
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_ph_warning_and_adjusted_cox_in_plain_words() -> None:
+    """veteran: Karnofsky's effect fades (cox.zph global p < 0.001): said once, in its section."""
+    from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
+    from resort_gui.pipeline import analyze_file
+
+    extra = Path(__file__).parents[1] / "reference_extra"
+    result = analyze_file(AnalysisSpec(
+        source=str(extra / "veteran2__data.csv"), endpoint=Endpoint(
+            name="OS", time="time", events=(EventSource("status", ("1",)),)),
+        group="trt", covariates=("celltype", "karno"), time_unit="days")).result
+    report = build_report(result)
+    text = report.text()
+    assert text.count("may not be proportional") == 1
+    assert "The hazards may not be proportional (p < 0.001" in text
+    cox = next(b for b in report.blocks
+               if isinstance(b, Table) and b.caption.startswith("Cox model adjusted for"))
+    assert cox.caption == "Cox model adjusted for celltype and karno (137 patients, 128 events)"
+    assert [r[0] for r in cox.rows] == ["2 vs 1", "celltype: large vs adeno",
+                                        "celltype: smallcell vs adeno",
+                                        "celltype: squamous vs adeno", "karno"]
+    assert cox.rows[-1][1:] == ("0.97 (95% CI 0.96\u20130.98)", "p < 0.001")
