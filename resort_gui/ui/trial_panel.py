@@ -9,6 +9,7 @@ disagree.
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -86,12 +87,25 @@ class TrialPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
-        session.result_changed.connect(self.refresh)
-        session.presentation_changed.connect(self.refresh)
-        session.style_changed.connect(self.refresh)
-        self.refresh()
+        self.stale = True
+        session.result_changed.connect(self._on_session_changed)
+        session.presentation_changed.connect(self._on_session_changed)
+        session.style_changed.connect(self._on_session_changed)
+
+    def _on_session_changed(self) -> None:
+        """Rebuilt now when shown, else when next shown (building the tables and the forest
+        plot takes a few hundred milliseconds, wasted while another tab is in front)."""
+        self.stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self.stale:
+            self.refresh()
 
     def refresh(self) -> None:
+        self.stale = False
         while self.content.count():
             item = self.content.takeAt(0)
             if item.widget():

@@ -37,8 +37,10 @@ def test_demo_trial_tab_shows_flow_table_1_safety_and_subgroups(qtbot, window) -
     with qtbot.waitSignal(window.session.result_changed, timeout=30_000):
         window.open_demo()
     result = wait_for_result(qtbot, window)
-    window.tabs.setCurrentIndex(TRIAL_TAB)
     panel = window.trial_panel
+    assert panel.stale and not panel.sections  # built only when shown
+    window.tabs.setCurrentIndex(TRIAL_TAB)
+    assert not panel.stale
     table_1 = _section(panel, "Table 1").table.table
     assert table_1.header[1:] == ("observation (n = 36)", "sorafenib (n = 33)",
                                   "All patients (n = 69)")
@@ -107,3 +109,15 @@ def test_cumulative_incidence_dialog_draws_every_curve_as_steps(qtbot) -> None:
         np.testing.assert_allclose(curve.xData, x)
         np.testing.assert_allclose(curve.yData, y)
     _shot(dialog, "cif")
+
+
+def test_trial_tables_follow_the_presentation_while_shown(qtbot, window) -> None:
+    with qtbot.waitSignal(window.session.result_changed, timeout=30_000):
+        window.open_demo()
+    wait_for_result(qtbot, window)
+    window.tabs.setCurrentIndex(TRIAL_TAB)
+    session = window.session
+    session.set_presentation(replace(session.project.presentation, decimal=","),
+                             "Use decimal comma")
+    table_1 = _section(window.trial_panel, "Table 1").table.table
+    assert table_1.rows[0][1] == "61,0 (57,8\u201366,2)"
