@@ -246,7 +246,7 @@ class ResultsPanel(QWidget):
         self.groups.show_table(group_table(result, options))
         self.comparison.show_table(comparison_table(result, options))
         self.followup.show_table(followup_table(result, options))
-        self._show_checks(self.session.guardrails + ph_checks(result))
+        self._show_checks(self.session.guardrails + ph_checks(result, options.decimal))
         notes = [i.message for i in result.issues
                  if i.code not in ("median_not_reached", PH_ISSUE)]
         self.notes.setText("<b>Notes</b><br>" + "<br>".join(_escape(n) for n in notes)
@@ -349,10 +349,15 @@ class ResultsPanel(QWidget):
                                "End the plot where few remain at risk")
 
 
-def ph_checks(result: AnalysisResult) -> tuple[Guardrail, ...]:
+def ph_checks(result: AnalysisResult, decimal: str = ".") -> tuple[Guardrail, ...]:
     """The proportional-hazards warning of ``result``, as a point to check."""
-    return tuple(Guardrail(PH_ISSUE, "The hazards may not be proportional", i.message)
-                 for i in result.issues if i.code == PH_ISSUE)
+    if result.ph_test is None or not any(i.code == PH_ISSUE for i in result.issues):
+        return ()
+    p = fmt.p_value(result.ph_test.global_p, decimal)
+    return (Guardrail(PH_ISSUE, "The hazards may not be proportional", (
+        f"The test of proportional hazards gives {p}: the hazard ratio may change over "
+        "follow-up, so a single hazard ratio can mislead. Look at the log-log plot: lines "
+        "that are not parallel confirm it.")),)
 
 
 def _left(widget: QWidget) -> QHBoxLayout:

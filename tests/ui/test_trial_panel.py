@@ -9,14 +9,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea
 
 from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
 from resort_gui.pipeline import analyze_file
 from resort_gui.stats.zph import log_minus_log
 from resort_gui.ui.curve_dialogs import CumulativeIncidenceDialog, LogLogDialog
 from resort_gui.ui.flow_painter import FlowDiagramWidget
-from resort_gui.ui.main_window import TRIAL_TAB
+from resort_gui.ui.main_window import SURVIVAL_TAB, TRIAL_TAB
 from tests.reference import REFERENCE_DIR
 from tests.ui.conftest import wait_for_result
 
@@ -76,8 +76,12 @@ def test_ph_warning_is_a_point_to_check_that_opens_the_log_log_plot(qtbot, windo
     button = next(b for b in panel.findChildren(QPushButton)
                   if b.text() == "Show the log-log plot")
     texts = [label.text() for label in button.parentWidget().findChildren(QLabel)]
-    assert any("hazards may not be proportional" in t and "log-log plot" in t for t in texts)
+    assert any("The test of proportional hazards gives p < 0.001" in t
+               and "log-log plot" in t for t in texts)
     assert "may not be proportional" not in panel.notes.text()  # once, as a point to check
+    window.tabs.setCurrentIndex(SURVIVAL_TAB)
+    panel.findChild(QScrollArea).ensureWidgetVisible(button)
+    _shot(window, "ph_check")
     button.click()
     dialog = panel.dialog
     assert isinstance(dialog, LogLogDialog) and dialog.isVisible()
