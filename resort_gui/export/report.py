@@ -378,6 +378,7 @@ def trial_blocks_before(result: AnalysisResult, options: TextOptions) -> list[Bl
 
 
 def baseline_block(result: AnalysisResult, options: TextOptions) -> Table:
+    """Table 1 as printed, the arms under their display names."""
     table = result.baseline
     assert table is not None
     return _display_table(
@@ -392,11 +393,13 @@ def printed_tables(result: AnalysisResult,
     """Table 1 and the adverse-event table as the report prints them (text cells), by sheet
     name, for the workbook; those that exist."""
     options = options or TextOptions()
-    blocks = {"table_1_printed": baseline_block if result.baseline is not None else None,
-              "adverse_events_printed": safety_block if result.safety is not None else None}
+    tables = {}
+    if result.baseline is not None:
+        tables["table_1_printed"] = baseline_block(result, options)
+    if result.safety is not None:
+        tables["adverse_events_printed"] = safety_block(result, options)
     return {name: pd.DataFrame(list(t.rows), columns=list(t.header))
-            for name, make in blocks.items() if make is not None
-            for t in [make(result, options)]}
+            for name, t in tables.items()}
 
 
 def trial_blocks_after(result: AnalysisResult, options: TextOptions) -> list[Block]:
@@ -421,7 +424,7 @@ def trial_blocks_after(result: AnalysisResult, options: TextOptions) -> list[Blo
     return blocks
 
 
-def _display_table(caption: str, frame, header: list[str]) -> Table:
+def _display_table(caption: str, frame: pd.DataFrame, header: list[str]) -> Table:
     """A display frame (text cells) with its first column's title kept and the group
     columns retitled ``header``."""
     return Table(caption, (str(frame.columns[0]), *header),
