@@ -48,9 +48,9 @@ def check_workbook_archive(archive: zipfile.ZipFile) -> TooLarge | None:
     for info in archive.infolist():
         name = info.filename
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            found = _check_member(archive, info, _xlsx_extent)
+            found = _check_member(archive, info, _XlsxExtent)
         elif name == "content.xml":
-            found = _check_member(archive, info, _ods_extent)
+            found = _check_member(archive, info, _OdsExtent)
         else:
             continue
         if found is not None:
@@ -117,7 +117,7 @@ class _Extent:
         raise NotImplementedError
 
 
-class _xlsx_extent(_Extent):  # noqa: N801 - named for what it reads
+class _XlsxExtent(_Extent):
     """Cells ``<c r="XFD12">`` (rows without cells do not count); a row or cell without
     ``r`` follows the one before it."""
 
@@ -151,7 +151,7 @@ class _xlsx_extent(_Extent):  # noqa: N801 - named for what it reads
             self.columns = max(self.columns, self._column)
 
 
-class _ods_extent(_Extent):  # noqa: N801 - named for what it reads
+class _OdsExtent(_Extent):
     """Rows and cells with ``number-rows-repeated``/``number-columns-repeated``: only the
     repeats of filled cells count (LibreOffice repeats empty ones to the sheet's end)."""
 
