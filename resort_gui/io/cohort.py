@@ -163,7 +163,12 @@ def _event_flags(raw: RawTable, source: EventSource, found: list[str], problems:
         folded = text.str.casefold()
         flags = folded.isin(chosen)
         others = [v for v in found if v.casefold() not in chosen]
-        if not any(v.casefold() in chosen for v in found):
+        if not any(v.casefold() in chosen for v in found) and len(found) <= 1:
+            issues.append(Issue("no_events",
+                                f"Column {source.column!r} has no cell with the event value "
+                                f"{', '.join(map(repr, source.values))}: every patient is "
+                                "censored, so nothing can be compared."))
+        elif not any(v.casefold() in chosen for v in found):
             raise InputError("event_value_not_found",
                              f"{raw.name}: column {source.column!r} has no cell with the event "
                              f"value {', '.join(map(repr, source.values))}; values found: "

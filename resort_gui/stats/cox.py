@@ -580,10 +580,12 @@ def _newton_raphson(evaluate: Callable[[FloatArray], Evaluation], p: int, max_it
 
 
 def _relative_change(old: float, new: float) -> float:
+    """R's convergence measure ``|1 - old/new|``; inf when ``new`` is 0 (R's coxfit6 then
+    iterates on)."""
     if old == new:
         return 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        return float(abs(1.0 - old / new))
+        return float(abs(1.0 - np.divide(old, new)))
 
 
 def _diverging_terms(fit: _Fit, eps: float) -> BoolArray:

@@ -170,3 +170,9 @@ def test_stop_before_start_is_excluded() -> None:
                                                       patient_id="id"))
     assert [e.row for e in cohort.excluded] == [2]
     assert "before the start date" in cohort.excluded[0].reason
+
+
+def test_a_column_with_no_event_at_all_is_everyone_censored() -> None:
+    cohort, issues = build_cohort(raw(table(relapse=[0, 0, 0, 0])), spec(("1",)))
+    assert cohort.n == 4 and not cohort.event.any()
+    assert any(i.code == "no_events" for i in issues)
