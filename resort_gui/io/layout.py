@@ -128,7 +128,9 @@ def frame_from_grid(rows: Sequence[Sequence[Any]], names: list[str]) -> pd.DataF
 
 def _typed(values: Sequence[Any]) -> pd.Series:
     column = pd.Series(values, dtype=object)
-    column = column.mask(column.map(_empty), None)
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)  # each distinct cell once
+    blank = np.array([_empty(u) for u in uniques] + [True], dtype=bool)[codes]  # -1: NA
+    column = column.mask(blank, None)
     kind = pd.api.types.infer_dtype(column, skipna=True)
     if kind in ("floating", "integer", "mixed-integer-float"):
         return column.astype(float)
