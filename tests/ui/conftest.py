@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThreadPool
 from PySide6.QtWidgets import QMessageBox
 
 from tests.reference import REFERENCE_DIR
@@ -32,8 +32,10 @@ class Dialogs:
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp: object) -> None:
-    """Settings and the crash log in the test's own folder."""
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp: object) -> Iterator[None]:
+    """Settings and the crash log in the test's own folder; after the test, no worker still
+    running and no deferred deletion left over for the next test (a worker finishing into a
+    widget that the next test's event loop deletes crashed Python in teardown)."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # the autosave
     monkeypatch.delenv("LOCALAPPDATA", raising=False)
@@ -41,6 +43,10 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp: object) -> N
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
                       str(tmp_path / "settings"))
     QCoreApplication.setOrganizationName("resort-gui-tests")
+    yield
+    QThreadPool.globalInstance().waitForDone(TIMEOUT_MS)
+    QCoreApplication.processEvents()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture
