@@ -21,7 +21,8 @@ returns NaN with a plain-English ``note``; it never raises on data.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -447,7 +448,8 @@ _SHARED_TABLES: ContextVar[dict[tuple[int, ...], tuple[Any, ...]] | None] = Cont
 def shared_event_tables() -> Iterator[None]:
     """Inside this block, tests of the very same arrays (the same objects) share one event
     table: ``run_analysis`` runs some fifteen tests on two tables. The arrays must not be
-    changed in place inside the block. Per thread (a context variable)."""
+    changed in place inside the block. Per thread (a context variable); only the small
+    tables are kept, the arrays are only referred to weakly."""
     token = _SHARED_TABLES.set({})
     try:
         yield
@@ -457,16 +459,22 @@ def shared_event_tables() -> Iterator[None]:
 
 def _shared_table(time: Any, event: Any, group: Any, strata: Any,
                   n_groups: int | None) -> tuple[_Sample, _EventTable]:
-    memo = _SHARED_TABLES.get()
-    key = (id(time), id(event), id(group), id(strata), -1 if n_groups is None else n_groups)
-    if memo is not None and key in memo:
-        _, sample, table = memo[key]
-        return sample, table
     sample = _sample(time, event, group, strata, n_groups)
+    memo = _SHARED_TABLES.get()
+    inputs = (time, event, group, strata)
+    if memo is None or not all(isinstance(a, np.ndarray) or a is None for a in inputs):
+        return sample, _event_table(sample)
+    key = (*map(id, inputs), -1 if n_groups is None else n_groups)
+    refs, table = memo.get(key, ((), None))
+    if table is not None and all(r() is a for r, a in zip(refs, inputs, strict=True)):
+        return sample, table  # the same live objects, not new ones at a reused address
     table = _event_table(sample)
-    if memo is not None:  # the inputs are kept alive, so their ids are not reused
-        memo[key] = ((time, event, group, strata), sample, table)
+    memo[key] = (tuple(_weak(a) for a in inputs), table)
     return sample, table
+
+
+def _weak(array: np.ndarray | None) -> Callable[[], np.ndarray | None]:
+    return (lambda: None) if array is None else weakref.ref(array)
 
 
 # --------------------------------------------------------------------------------------------

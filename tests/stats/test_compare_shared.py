@@ -1,0 +1,41 @@
+"""Inside shared_event_tables() tests of the same arrays share one event table, and new
+arrays (even at a reused address) get their own."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from resort_gui.stats import compare
+
+RNG = np.random.default_rng(7)
+TIME = RNG.integers(1, 30, 200).astype(float)
+EVENT = RNG.random(200) < 0.6
+GROUP = RNG.integers(0, 3, 200)
+STRATA = RNG.integers(0, 2, 200)
+
+
+def _tests(time: np.ndarray, strata: np.ndarray | None) -> list[float]:
+    return [compare.weighted_test(time, EVENT, GROUP, weight=w, strata=strata).chisq
+            for w in ("logrank", "gehan_breslow", "peto_peto", "fleming_harrington")]
+
+
+@pytest.mark.parametrize("strata", [None, STRATA])
+def test_shared_tables_give_the_same_tests_from_one_table(monkeypatch, strata) -> None:
+    expected = _tests(TIME, strata)
+    built = []
+    original = compare._event_table
+    monkeypatch.setattr(compare, "_event_table", lambda s: built.append(1) or original(s))
+    with compare.shared_event_tables():
+        got = _tests(TIME, strata)
+    np.testing.assert_array_equal(got, expected)
+    assert len(built) == 1
+
+
+def test_a_new_array_at_a_freed_address_gets_its_own_table() -> None:
+    expected = _tests(TIME[::-1].copy(), None)
+    assert expected != _tests(TIME, None)
+    with compare.shared_event_tables():
+        for _ in range(20):
+            _tests(TIME.copy(), None)  # a table for a temporary array, which is then freed
+            assert _tests(TIME[::-1].copy(), None) == expected  # maybe at that address
