@@ -29,8 +29,7 @@ def write_atomically(path: Path, write: Callable[[IO[Any]], None], *, binary: bo
     place, so a crash never leaves a half-written file. Refuses to replace a ``protect``ed path
     (the input data)."""
     path = Path(path)
-    if any(_same_file(path, p) for p in protect):
-        raise PermissionError(f"refusing to overwrite the input file {path}")
+    refuse_protected(path, protect)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -45,6 +44,12 @@ def write_atomically(path: Path, write: Callable[[IO[Any]], None], *, binary: bo
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def refuse_protected(path: Path, protect: tuple[Path, ...]) -> None:
+    """PermissionError when ``path`` is one of the ``protect``ed files (the input data)."""
+    if any(_same_file(Path(path), p) for p in protect):
+        raise PermissionError(f"refusing to overwrite the input file {path}")
 
 
 def _default_file_mode() -> int:
