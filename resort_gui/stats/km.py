@@ -32,6 +32,7 @@ from resort_gui.domain.results import (
     RestrictedMean,
     RiskTable,
 )
+from resort_gui.domain.spec import CONF_TYPES  # R's conf.type names: log-log, log, plain
 from resort_gui.stats.distributions import normal_quantile
 
 __all__ = [
@@ -45,8 +46,6 @@ __all__ = [
     "survival_quantiles",
 ]
 
-CONF_TYPES = ("log-log", "log", "plain")
-"""Confidence-interval transforms, with R's ``conf.type`` names."""
 
 QUANTILE_TOLERANCE = float(np.sqrt(np.finfo(np.float64).eps))
 """R's ``sqrt(.Machine$double.eps)``: how close S must be to 1 - p to count as equal."""
