@@ -18,12 +18,16 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from resort_gui import format as fmt
+from resort_gui.domain.spec import SafetySource, ScreeningSource
 from resort_gui.figure import PALETTE, FigureStyle
 from resort_gui.ui.controller import SessionController
 
@@ -77,6 +81,7 @@ class AnalysisSettingsPanel(QWidget):
         self.ties.setToolTip("How the Cox model treats patients with an event on the same "
                              "day. Efron is more accurate; Breslow matches older software.")
         self.problem = QLabel(objectName="problem", wordWrap=True)
+        self.other = OtherAnalysesBox(session)
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Confidence interval", self.conf_type)
@@ -84,6 +89,7 @@ class AnalysisSettingsPanel(QWidget):
         form.addRow("Landmark times", self.landmarks)
         form.addRow("RMST up to", self.tau)
         form.addRow("Tied event times (Cox)", self.ties)
+        form.addRow(self.other)
         form.addRow(self.problem)
         hint = QLabel("Each change re-runs the analysis at once; Edit \u203a Undo (Ctrl+Z) "
                       "takes it back.", objectName="note", wordWrap=True)
@@ -140,6 +146,119 @@ class AnalysisSettingsPanel(QWidget):
         if new != spec:
             name = ", ".join(k.replace("_", " ") for k in changes)
             self.session.set_spec(new, f"Change {name}")
+
+
+class OtherAnalysesBox(QGroupBox):
+    """The trial's tables beyond the curve: Table 1, subgroups (forest plot), the adjusted Cox
+    model, and the adverse-events and screening sheets; each change is an undoable step."""
+
+    LISTS = (
+        ("baseline_columns", "Table 1 (patient characteristics)",
+         "Tick the characteristics to describe by group in Table 1 (e.g. age, sex, "
+         "performance status): median (IQR) for numbers, counts (%) for categories."),
+        ("subgroups", "Subgroups (forest plot)",
+         "Tick the characteristics whose categories get their own hazard ratio in the "
+         "forest plot (e.g. sex, ECOG status), to see whether the effect is consistent."),
+        ("covariates", "Adjusted Cox model",
+         "Tick the prognostic factors to adjust the hazard ratio for (e.g. age, stage): "
+         "numbers enter as numbers, text as categories."),
+    )
+
+    def __init__(self, session: SessionController, parent: QWidget | None = None) -> None:
+        super().__init__("Other analyses", parent)
+        self.session = session
+        self.setToolTip("Choose what the \u201c4 Trial tables\u201d tab shows.")
+        self.lists: dict[str, QListWidget] = {}
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.form = QFormLayout(self)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        for key, label, tip in self.LISTS:
+            pick = QListWidget()
+            pick.setToolTip(tip)
+            pick.setMaximumHeight(110)
+            pick.itemChanged.connect(lambda _item, k=key, t=label: self._on_ticked(k, t))
+            self.lists[key] = pick
+            self.form.addRow(label, pick)
+        self.safety = _sheet_combo("The sheet of this workbook with the adverse events, one "
+                                   "row per patient and event: patient_id, term, grade (CTCAE).")
+        self.screening = _sheet_combo("The sheet of this workbook with the screening log for "
+                                      "the CONSORT flow diagram: patient_id, randomised "
+                                      "(yes/no), reason_not_randomised.")
+        self.form.addRow("Adverse events sheet", self.safety)
+        self.form.addRow("Screening log sheet", self.screening)
+        self.safety.activated.connect(lambda _: self._change(
+            "Change the adverse events sheet",
+            safety=_source(SafetySource, self.safety.currentData(), session.spec.safety)))
+        self.screening.activated.connect(lambda _: self._change(
+            "Change the screening log sheet",
+            screening=_source(ScreeningSource, self.screening.currentData(),
+                              session.spec.screening)))
+        session.table_loaded.connect(self.refresh)
+        session.spec_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        raw = self.session.raw
+        if self.session.project is None or raw is None:
+            return
+        spec = self.session.spec
+        columns = [str(c) for c in raw.frame.columns]
+        for key, pick in self.lists.items():
+            _fill_checklist(pick, columns, getattr(spec, key))
+        sheets = [s for s in raw.sheets if s != raw.sheet]
+        _fill_sheets(self.safety, sheets, spec.safety.sheet if spec.safety else None)
+        _fill_sheets(self.screening, sheets, spec.screening.sheet if spec.screening else None)
+        self.form.setRowVisible(self.safety, bool(sheets))
+        self.form.setRowVisible(self.screening, bool(sheets))
+
+    def _on_ticked(self, key: str, label: str) -> None:
+        pick = self.lists[key]
+        ticked = tuple(pick.item(i).text() for i in range(pick.count())
+                       if pick.item(i).checkState() == Qt.CheckState.Checked)
+        self._change(f"Change {label.split(' (')[0]}", **{key: ticked})
+
+    def _change(self, text: str, **changes: object) -> None:
+        if self.session.project is None:
+            return
+        spec = self.session.spec
+        new = replace(spec, **changes)
+        if new != spec:
+            self.session.set_spec(new, text)
+
+
+def _sheet_combo(tip: str) -> QComboBox:
+    combo = QComboBox()
+    combo.setToolTip(tip)
+    return combo
+
+
+def _source(kind: type, sheet: str | None, current: object) -> object:
+    """The sheet's source (the current one if the sheet is the same, else with the usual
+    column names), or None for "none"."""
+    if sheet is None or getattr(current, "sheet", None) == sheet:
+        return current if sheet is not None else None
+    return kind(sheet=sheet)
+
+
+def _fill_checklist(pick: QListWidget, columns: list[str], ticked: tuple[str, ...]) -> None:
+    pick.blockSignals(True)
+    pick.clear()
+    for column in columns:
+        item = QListWidgetItem(column, pick)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if column in ticked
+                           else Qt.CheckState.Unchecked)
+    pick.blockSignals(False)
+
+
+def _fill_sheets(combo: QComboBox, sheets: list[str], chosen: str | None) -> None:
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem("none", None)
+    for sheet in [*sheets, *([chosen] if chosen and chosen not in sheets else [])]:
+        combo.addItem(sheet, sheet)
+    combo.setCurrentIndex(max(0, combo.findData(chosen)) if chosen else 0)
+    combo.blockSignals(False)
 
 
 class FigureOptionsPanel(QWidget):
