@@ -241,12 +241,17 @@ def _source(kind: type, sheet: str | None, current: object) -> object:
 
 
 def _fill_checklist(pick: QListWidget, columns: list[str], ticked: tuple[str, ...]) -> None:
+    """Tick the chosen columns; the items are rebuilt only for new columns (a tick's own
+    change handler leads here, and deleting the item being changed would crash Qt)."""
     pick.blockSignals(True)
-    pick.clear()
-    for column in columns:
-        item = QListWidgetItem(column, pick)
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(Qt.CheckState.Checked if column in ticked
+    if [pick.item(i).text() for i in range(pick.count())] != columns:
+        pick.clear()
+        for column in columns:
+            item = QListWidgetItem(column, pick)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+    for i in range(pick.count()):
+        item = pick.item(i)
+        item.setCheckState(Qt.CheckState.Checked if item.text() in ticked
                            else Qt.CheckState.Unchecked)
     pick.blockSignals(False)
 
