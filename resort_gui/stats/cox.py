@@ -13,7 +13,7 @@ cell, so a Newton step costs O(cells + deaths) rather than O(patients).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -493,52 +493,76 @@ def _exact_tied_sets(data: _RiskSets, r: FloatArray, shift: FloatArray,
     """Per tie set with d > 1: log e_d(R_j), and the mean and covariance of x under it.
 
     ``e_d`` is the elementary symmetric polynomial of degree d of the relative risks of the
-    risk set, built by the recursion of Gail, Lubin & Rubinstein (1981),
-    ``e_k(R + {l}) = e_k(R) + r_l e_{k-1}(R)``, differentiated for the score and
-    information. It runs one row at a time from the end of each stratum backwards, so that
-    every nested risk set of the stratum is read off in a single pass; only strata with
-    tied deaths are visited, and only back to their earliest tied death time.
+    risk set. With ``S_k(s) = e_k(r_s .. r_{stop-1})`` (the rows from ``s`` to the end of the
+    stratum) the recursion of Gail, Lubin & Rubinstein (1981),
+    ``S_k(s) = S_k(s+1) + r_s S_{k-1}(s+1)``, unrolls to a reverse cumulative sum per
+    degree, ``S_k(s) = sum_{u >= s} r_u S_{k-1}(u+1)``; its derivatives (for the score
+    and information) are reverse cumulative sums of the differentiated summands. So every
+    nested risk set of a stratum is read off degree by degree with array operations, from
+    the stratum's earliest tied death time to its end.
     """
     p = data.x.shape[1]
     tied = np.flatnonzero(data.set_size > 1)
     log_sum, mean, covariance = np.zeros(tied.size), np.zeros((tied.size, p)), np.zeros(
         (tied.size, p, p))
-    position = {j: i for i, j in enumerate(tied)}
     for stop in np.unique(data.set_stop[tied]):
-        in_stratum = tied[data.set_stop[tied] == stop]
-        sets = in_stratum[np.argsort(-data.set_start[in_stratum], kind="stable")]
-        for j, (log_e, first, second) in zip(
-                sets, _symmetric_polynomials(data, r, int(stop), sets), strict=True):
-            i = position[j]
-            log_sum[i] = log_e + data.set_size[j] * shift[data.set_start[j]]
-            mean[i], covariance[i] = first, second - np.outer(first, first)
+        sets = tied[data.set_stop[tied] == stop]
+        out = np.searchsorted(tied, sets)
+        first = int(data.set_start[sets].min())
+        log_e, first_moment, second_moment = _symmetric_sums(
+            r[first:stop], data.x[first:stop], data.set_start[sets] - first,
+            data.set_size[sets])
+        log_sum[out] = log_e + data.set_size[sets] * shift[data.set_start[sets]]
+        mean[out] = first_moment
+        covariance[out] = second_moment - first_moment[:, :, None] * first_moment[:, None, :]
     return log_sum, mean, covariance
 
 
-def _symmetric_polynomials(data: _RiskSets, r: FloatArray, stop: int, sets: IntArray,
-                           ) -> Iterator[tuple[float, FloatArray, FloatArray]]:
-    """Yield (log e_d, grad e_d / e_d, hess e_d / e_d) for each tie set, latest first.
+def _symmetric_sums(r: FloatArray, x: FloatArray, start: IntArray, degree: IntArray,
+                    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """For risk sets ``start[i]..end`` of rows with relative risks ``r`` and covariates
+    ``x``: log e_d, grad e_d / e_d and hess e_d / e_d with ``d = degree[i]``.
 
-    All orders k = 0..max d are carried together and rescaled to a maximum of 1 after every
-    row (the common factor is kept as ``log_scale``), so large risk sets do not overflow.
+    Each degree is rescaled to a maximum of 1 (the factor kept in ``log_scale``) so large
+    risk sets do not overflow; a value that still underflows gives NaN (the fit then
+    reports that the exact likelihood could not be computed).
     """
-    degree = int(data.set_size[sets].max())
-    p = data.x.shape[1]
-    e, grad, hess = np.zeros(degree + 1), np.zeros((degree + 1, p)), np.zeros((degree + 1, p, p))
-    e[0], log_scale, row = 1.0, 0.0, stop
-    for j in sets:
-        while row > data.set_start[j]:
-            row -= 1
-            ri, xi = r[row], data.x[row]
-            hess[1:] += ri * (hess[:-1] + grad[:-1, :, None] * xi + xi[:, None] * grad[:-1, None, :]
-                              + e[:-1, None, None] * np.outer(xi, xi))
-            grad[1:] += ri * (grad[:-1] + e[:-1, None] * xi)
-            e[1:] += ri * e[:-1]
-            biggest = e.max()
-            e, grad, hess = e / biggest, grad / biggest, hess / biggest
-            log_scale += float(np.log(biggest))
-        d = int(data.set_size[j])
-        yield log_scale + float(np.log(e[d])), grad[d] / e[d], hess[d] / e[d]
+    rows, p = x.shape
+    outer = x[:, :, None] * x[:, None, :]
+    e = np.ones(rows + 1)                       # S_{k-1}(s), s = 0..rows (S(rows) = e_k of {})
+    grad, hess = np.zeros((rows + 1, p)), np.zeros((rows + 1, p, p))
+    log_scale = 0.0
+    log_e = np.full(start.size, np.nan)
+    first, second = np.full((start.size, p), np.nan), np.full((start.size, p, p), np.nan)
+    for k in range(1, int(degree.max()) + 1):
+        e_next, grad_next, hess_next = e[1:], grad[1:], hess[1:]
+        e_terms = r * e_next
+        grad_terms = r[:, None] * (grad_next + x * e_next[:, None])
+        hess_terms = r[:, None, None] * (hess_next + grad_next[:, :, None] * x[:, None, :]
+                                         + x[:, :, None] * grad_next[:, None, :]
+                                         + e_next[:, None, None] * outer)
+        e, grad, hess = (_reverse_cumsum(e_terms), _reverse_cumsum(grad_terms),
+                         _reverse_cumsum(hess_terms))
+        biggest = e.max()
+        e, grad, hess = e / biggest, grad / biggest, hess / biggest
+        log_scale += float(np.log(biggest))
+        ready = np.flatnonzero(degree == k)
+        ready = ready[e[start[ready]] > _SMALLEST_SUM]
+        value = e[start[ready]]
+        log_e[ready] = log_scale + np.log(value)
+        first[ready] = grad[start[ready]] / value[:, None]
+        second[ready] = hess[start[ready]] / value[:, None, None]
+    return log_e, first, second
+
+
+_SMALLEST_SUM = 1e-250
+"""A rescaled e_d below this has lost digits to underflow (doubles reach 1e-308)."""
+
+
+def _reverse_cumsum(values: FloatArray) -> FloatArray:
+    """``out[s] = sum(values[s:])`` along the first axis, with a zero row appended."""
+    total = np.cumsum(values[::-1], axis=0)[::-1]
+    return np.concatenate([total, np.zeros((1,) + values.shape[1:])])
 
 
 # ----------------------------------------------------------------------------------------
