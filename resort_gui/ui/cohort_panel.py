@@ -53,6 +53,7 @@ class CohortPanel(QWidget):
     def __init__(self, session: SessionController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self._fitted_to_result = False  # columns fitted to the first result of this table
         self.model = FrameTableModel(self)
         self.model.view_requested.connect(self._compute_view)
         self.view = QTableView()
@@ -130,6 +131,7 @@ class CohortPanel(QWidget):
         raw = self.session.raw
         assert raw is not None
         self.model.set_frame(raw.frame, np.asarray(raw.row_numbers()))
+        self._fitted_to_result = False
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.search.clear()
         self._on_result_changed()
@@ -167,9 +169,9 @@ class CohortPanel(QWidget):
         ], dimmed=~rows.included if self.session.result is not None else None)
         self._show_counts()
         self._update_shown()
-        if self.session.result is not None and self.view.horizontalHeader().sectionSize(
-                REASON) < 100:
-            self._fit_columns()
+        if self.session.result is not None and not self._fitted_to_result:
+            self._fit_columns()  # once per table: measuring every row's text takes ~30 ms
+            self._fitted_to_result = True
 
     def _show_counts(self) -> None:
         result = self.session.result

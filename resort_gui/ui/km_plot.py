@@ -10,7 +10,7 @@ made by scaling a small scene up).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
@@ -34,61 +34,100 @@ def step_vertices(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return xs, ys
 
 
+@dataclass
+class _Frame:
+    """The figure's lasting items: the layout, the axes and the risk tables, built for one
+    ``shape`` (title or not, number of risk blocks, pixel size of the font). A new figure of
+    the same shape only replaces the ``content`` of its plots (curves, marks, counts)."""
+
+    shape: tuple[bool, int, float]
+    title: pg.LabelItem | None
+    header: _Header
+    plot: pg.PlotItem
+    block_labels: list[pg.LabelItem]
+    tables: list[pg.PlotItem]
+    content: list[tuple[pg.PlotItem, QGraphicsItem]] = field(default_factory=list)
+
+
 class KMFigureWidget(pg.GraphicsLayoutWidget):
     """The Kaplan-Meier figure: curves, CI bands, censor marks, legend, annotation and
-    risk table."""
+    risk table.
 
-    def __init__(self, parent=None, px_per_pt: float = SCREEN_PX_PER_PT) -> None:
+    Building pyqtgraph's plots and axes is most of the cost of a figure, so they are kept
+    while the figure's shape stays the same and only the content is drawn again: a
+    settings change at 10,000 patients reaches the screen within 100 ms."""
+
+    def __init__(self, parent=None, px_per_pt: float = SCREEN_PX_PER_PT, *,
+                 on_screen: bool = False) -> None:
         super().__init__(parent)
         self.px_per_pt = px_per_pt
+        self.on_screen = on_screen  # symbols from a pixmap cache; files keep them as paths
         self.setBackground("w")
         self.model: FigureModel | None = None
         self.km_plot: pg.PlotItem | None = None
+        self._frame: _Frame | None = None
 
     def show_figure(self, model: FigureModel) -> None:
         self.model = model
-        self.ci.clear()
         px = model.font_size * self.px_per_pt
+        shape = (bool(model.title), len(model.risk_blocks), px)
+        if self._frame is None or self._frame.shape != shape:
+            self._frame = self._build_frame(model, px, shape)
+            self.km_plot = self._frame.plot
+        self._fill(self._frame, model, px)
+
+    # -- the lasting items -----------------------------------------------------------------
+    def _build_frame(self, model: FigureModel, px: float,
+                     shape: tuple[bool, int, float]) -> _Frame:
+        self.ci.clear()
         self.ci.layout.setContentsMargins(px * 0.6, px * 0.6, px * 1.6, px * 0.4)
         self.ci.layout.setVerticalSpacing(px * 0.3)
-        content_width = self.width() - px * 2.2  # less the layout's left and right margins
-        axis_width = left_axis_width(model, px, content_width)
         row = 0
+        title = None
         if model.title:
-            self.ci.addLabel(model.title, row=row, col=0, size=f"{px * 1.2:.0f}px", bold=True)
+            title = self.ci.addLabel("", row=row, col=0)
             row += 1
-        self.ci.addItem(_Header(model, px, content_width), row=row, col=0)
-        row += 1
-        self.km_plot = self._km_plot(model, px)
-        self.ci.addItem(self.km_plot, row=row, col=0)
-        tables = []
-        for block in model.risk_blocks:
-            row += 1
-            label = self.ci.addLabel(block.title, row=row, col=0, size=f"{px:.0f}px",
-                                     bold=True, justify="left", color="#000000")
-            label.setMaximumHeight(px * 1.6)
-            row += 1
-            table = self._risk_table(block, model, px, label_room(content_width, px))
-            self.ci.addItem(table, row=row, col=0)
-            tables.append(table)
-        for plot in [self.km_plot, *tables]:
+        header = _Header()
+        self.ci.addItem(header, row=row, col=0)
+        plot = _styled_km_plot(px)
+        self.ci.addItem(plot, row=row + 1, col=0)
+        labels, tables = [], []
+        for i in range(len(model.risk_blocks)):
+            labels.append(self.ci.addLabel("", row=row + 2 + 2 * i, col=0))
+            labels[-1].setMaximumHeight(px * 1.6)
+            tables.append(_styled_risk_table(px))
+            self.ci.addItem(tables[-1], row=row + 3 + 2 * i, col=0)
+            tables[-1].setXLink(plot)
+        return _Frame(shape, title, header, plot, labels, tables)
+
+    # -- what changes with the data ----------------------------------------------------------
+    def _fill(self, frame: _Frame, model: FigureModel, px: float) -> None:
+        for owner, item in frame.content:
+            owner.removeItem(item)
+        frame.content.clear()
+        content_width = self.width() - px * 2.2  # less the layout's left and right margins
+        if frame.title is not None:
+            frame.title.setText(model.title, size=f"{px * 1.2:.0f}px", bold=True)
+        frame.header.show_model(model, px, content_width)
+        self._fill_km_plot(frame, model, px)
+        for block, label, table in zip(model.risk_blocks, frame.block_labels, frame.tables,
+                                       strict=True):
+            label.setText(block.title, size=f"{px:.0f}px", bold=True, justify="left",
+                          color="#000000")
+            self._fill_risk_table(frame, table, block, model, px,
+                                  label_room(content_width, px))
+        axis_width = left_axis_width(model, px, content_width)
+        for plot in [frame.plot, *frame.tables]:
             plot.getAxis("left").setWidth(axis_width)
 
-    # -- the Kaplan-Meier plot -------------------------------------------------------------
-    def _km_plot(self, model: FigureModel, px: float) -> pg.PlotItem:
-        plot = pg.PlotItem(axisItems={"left": _LeftAxis("left")})
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        for name in ("left", "bottom"):
-            axis = plot.getAxis(name)
-            axis.setPen(pg.mkPen(BLACK, width=max(1.0, px * 0.08)))
-            axis.setTextPen(pg.mkPen(BLACK))
-            # labels may run past the axis ends by up to the figure's right margin
-            axis.setStyle(tickFont=figure_font(px), tickLength=-round(px * 0.5),
-                          tickTextOffset=round(px * 0.3), hideOverlappingLabels=int(px * 1.5))
-            axis.label.setFont(figure_font(px))
+    def _add(self, frame: _Frame, owner: pg.PlotItem, item: QGraphicsItem,
+             ignore_bounds: bool = False) -> None:
+        owner.addItem(item, ignoreBounds=ignore_bounds)
+        frame.content.append((owner, item))
+
+    def _fill_km_plot(self, frame: _Frame, model: FigureModel, px: float) -> None:
+        plot = frame.plot
         plot.setLabel("bottom", model.x_label, color="#000000")
-        plot.getAxis("bottom").setHeight(int(px * 3.1))
         plot.setLabel("left", model.y_label, color="#000000")
         top = model.y_scale
         y_ticks = [(v * top, _y_tick_text(v * top, top)) for v in np.linspace(0, 1, 6)]
@@ -97,82 +136,102 @@ class KMFigureWidget(pg.GraphicsLayoutWidget):
         widest = max(QFontMetricsF(figure_font(px)).horizontalAdvance(t) for _, t in y_ticks)
         left.title_offset = widest + px * 0.8
         plot.getAxis("bottom").setTicks([[(t, _tick_text(t)) for t in model.x_ticks]])
+        for name in ("left", "bottom"):
+            plot.getAxis(name).resizeEvent()  # centres a changed title (pyqtgraph does on resize)
         plot.setXRange(0, model.x_max, padding=0.02)
         plot.setYRange(0, top, padding=0.02)
-        plot.setMouseEnabled(x=False, y=False)
         for curve in model.curves:
-            self._draw_curve(plot, curve, model, px)
+            self._draw_curve(frame, curve, model, px)
         for t in model.landmarks:
-            plot.addItem(pg.InfiniteLine(t, angle=90,
-                                         pen=pg.mkPen("#888888", width=max(1.0, px * 0.08),
-                                                      style=Qt.PenStyle.DotLine)))
-        return plot
+            self._add(frame, plot, pg.InfiniteLine(
+                t, angle=90, pen=pg.mkPen("#888888", width=max(1.0, px * 0.08),
+                                          style=Qt.PenStyle.DotLine)))
 
-    def _draw_curve(self, plot: pg.PlotItem, curve: Curve, model: FigureModel,
+    def _draw_curve(self, frame: _Frame, curve: Curve, model: FigureModel,
                     px: float) -> None:
+        plot = frame.plot
         colour = QColor(curve.colour)
-        if curve.band_x.size:
-            self._draw_band(plot, curve, colour)
-        plot.plot(*step_vertices(curve.step_x, curve.step_y), pen=_curve_pen(curve, px))
+        if curve.band_x.size and (band := _band(curve, colour)) is not None:
+            self._add(frame, plot, band, ignore_bounds=True)
+        self._add(frame, plot, pg.PlotDataItem(*step_vertices(curve.step_x, curve.step_y),
+                                               pen=_curve_pen(curve, px)))
         if curve.censor_x.size:
-            # useCache=False: symbols drawn as paths, so SVG and PDF keep them as vectors
-            plot.addItem(pg.ScatterPlotItem(curve.censor_x, curve.censor_y, symbol="|",
-                                            size=px * 0.9, pen=pg.mkPen(None), brush=colour,
-                                            useCache=False))
+            self._add(frame, plot, pg.ScatterPlotItem(
+                curve.censor_x, curve.censor_y, symbol="|", size=px * 0.9,
+                pen=pg.mkPen(None), brush=colour, useCache=self.on_screen))
         if np.isfinite(curve.median):
             half = 0.5 * model.y_scale
             dotted = pg.mkPen(colour, width=max(1.0, px * 0.08), style=Qt.PenStyle.DotLine)
-            plot.plot([0, curve.median, curve.median], [half, half, 0], pen=dotted)
+            self._add(frame, plot, pg.PlotDataItem([0, curve.median, curve.median],
+                                                   [half, half, 0], pen=dotted))
 
-    @staticmethod
-    def _draw_band(plot: pg.PlotItem, curve: Curve, colour: QColor) -> None:
-        finite = np.isfinite(curve.band_lower) & np.isfinite(curve.band_upper)
-        end = int(np.argmin(finite)) if not finite.all() else finite.size
-        if end < 2:
-            return
-        # one closed polygon, upper limit forward and lower limit back, built from arrays:
-        # FillBetweenItem takes ~0.3 s per 10,000 vertices and would freeze the window
-        x_upper, y_upper = step_vertices(curve.band_x[:end], curve.band_upper[:end])
-        x_lower, y_lower = step_vertices(curve.band_x[:end], curve.band_lower[:end])
-        path = pg.arrayToQPath(np.concatenate((x_upper, x_lower[::-1])),
-                               np.concatenate((y_upper, y_lower[::-1])), connect="all")
-        path.closeSubpath()
-        fill = QColor(colour)
-        fill.setAlpha(45)
-        band = QGraphicsPathItem(path)
-        band.setBrush(fill)
-        band.setPen(QPen(Qt.PenStyle.NoPen))
-        plot.addItem(band, ignoreBounds=True)
-
-    # -- the risk table ----------------------------------------------------------------------
-    def _risk_table(self, block: RiskBlock, model: FigureModel, px: float,
-                    room: float) -> pg.PlotItem:
-        table = pg.PlotItem()
-        table.setMenuEnabled(False)
-        table.hideButtons()
-        table.hideAxis("bottom")
+    def _fill_risk_table(self, frame: _Frame, table: pg.PlotItem, block: RiskBlock,
+                         model: FigureModel, px: float, room: float) -> None:
         n = len(block.rows)
-        axis = table.getAxis("left")
-        axis.setPen(pg.mkPen(None))
-        axis.setTickPen(pg.mkPen(None))  # a zero-length tick is still a dot in a PDF
-        axis.setTextPen(pg.mkPen(BLACK))
-        axis.setStyle(tickFont=figure_font(px), tickLength=0, tickTextOffset=round(px * 2.5))
-        axis.setTicks([[(n - 1 - i, elided(r.label, px, room))
-                        for i, r in enumerate(block.rows)]])
+        table.getAxis("left").setTicks([[(n - 1 - i, elided(r.label, px, room))
+                                         for i, r in enumerate(block.rows)]])
         for i, row in enumerate(block.rows):
             for t, count in zip(model.x_ticks, row.counts, strict=False):
                 text = pg.TextItem(str(count), color=QColor(row.colour), anchor=(0.5, 0.5))
                 text.setFont(figure_font(px))
                 text.setPos(t, n - 1 - i)
-                table.addItem(text)
-        # the counts at the first and last ticks may stand out of the plot area a little
-        table.vb.setFlag(QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape, False)
+                self._add(frame, table, text)
         table.setYRange(-0.5, n - 0.5, padding=0)
-        table.setMouseEnabled(x=False, y=False)
-        height = px * 1.5 * n + px * 0.4
-        table.setFixedHeight(height)
-        table.setXLink(self.km_plot)
-        return table
+        table.setFixedHeight(px * 1.5 * n + px * 0.4)
+
+
+def _styled_km_plot(px: float) -> pg.PlotItem:
+    """The Kaplan-Meier plot's axes in the figure's font, pens and tick lengths."""
+    plot = pg.PlotItem(axisItems={"left": _LeftAxis("left")}, enableMenu=False)
+    plot.hideButtons()
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setPen(pg.mkPen(BLACK, width=max(1.0, px * 0.08)))
+        axis.setTextPen(pg.mkPen(BLACK))
+        # labels may run past the axis ends by up to the figure's right margin
+        axis.setStyle(tickFont=figure_font(px), tickLength=-round(px * 0.5),
+                      tickTextOffset=round(px * 0.3), hideOverlappingLabels=int(px * 1.5))
+        axis.label.setFont(figure_font(px))
+    plot.getAxis("bottom").setHeight(int(px * 3.1))
+    plot.setMouseEnabled(x=False, y=False)
+    return plot
+
+
+def _styled_risk_table(px: float) -> pg.PlotItem:
+    """A risk table: group names as the left axis's ticks, counts placed at the x ticks."""
+    table = pg.PlotItem(enableMenu=False)
+    table.hideButtons()
+    table.hideAxis("bottom")
+    axis = table.getAxis("left")
+    axis.setPen(pg.mkPen(None))
+    axis.setTickPen(pg.mkPen(None))  # a zero-length tick is still a dot in a PDF
+    axis.setTextPen(pg.mkPen(BLACK))
+    axis.setStyle(tickFont=figure_font(px), tickLength=0, tickTextOffset=round(px * 2.5))
+    # the counts at the first and last ticks may stand out of the plot area a little
+    table.vb.setFlag(QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape, False)
+    table.setMouseEnabled(x=False, y=False)
+    return table
+
+
+def _band(curve: Curve, colour: QColor) -> QGraphicsPathItem | None:
+    """The confidence band as one closed polygon, upper limit forward and lower limit back,
+    built from arrays (FillBetweenItem takes ~0.3 s per 10,000 vertices and would freeze the
+    window); None when fewer than two limits are finite."""
+    finite = np.isfinite(curve.band_lower) & np.isfinite(curve.band_upper)
+    end = int(np.argmin(finite)) if not finite.all() else finite.size
+    if end < 2:
+        return None
+    x_upper, y_upper = step_vertices(curve.band_x[:end], curve.band_upper[:end])
+    x_lower, y_lower = step_vertices(curve.band_x[:end], curve.band_lower[:end])
+    path = pg.arrayToQPath(np.concatenate((x_upper, x_lower[::-1])),
+                           np.concatenate((y_upper, y_lower[::-1])), connect="all")
+    path.closeSubpath()
+    fill = QColor(colour)
+    fill.setAlpha(45)
+    band = QGraphicsPathItem(path)
+    band.setBrush(fill)
+    band.setPen(QPen(Qt.PenStyle.NoPen))
+    return band
 
 
 def label_room(content_width: float, px: float) -> float:
@@ -249,11 +308,11 @@ class _Header(pg.GraphicsWidget):
     """The legend (a line sample and a label per curve) and the annotation (tests, hazard
     ratio), above the plot so that they never hide a curve."""
 
-    def __init__(self, model: FigureModel, px: float, content_width: float) -> None:
-        super().__init__()
+    def show_model(self, model: FigureModel, px: float, content_width: float) -> None:
         self.model, self.px = model, px
         self.layout_ = header_layout(model, content_width, px)
         self.setFixedHeight(self.layout_.lines * self.layout_.line_height)
+        self.update()
 
     def boundingRect(self) -> QRectF:
         return QRectF(0, 0, self.width(), self.height())

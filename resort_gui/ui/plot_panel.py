@@ -27,7 +27,7 @@ class PlotPanel(QWidget):
         super().__init__(parent)
         self.session = session
         self.model: FigureModel | None = None
-        self.figure = KMFigureWidget()
+        self.figure = KMFigureWidget(on_screen=True)
         self.figure.setToolTip("The Kaplan-Meier figure exactly as it will be exported "
                                "(File \u203a Export).")
         self.figure.scene().sigMouseMoved.connect(self._on_figure_mouse_moved)
@@ -106,8 +106,8 @@ class PlotPanel(QWidget):
 
     def _add_cursor(self) -> None:
         plot = self.figure.km_plot
-        if plot is None:
-            return
+        if plot is None or (self.cursor is not None and self.cursor in plot.items):
+            return  # the figure kept its plot (and the cursor in it)
         self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen("#6b6b6b", width=1,
                                                              style=Qt.PenStyle.DashLine))
         self.cursor.setVisible(False)
