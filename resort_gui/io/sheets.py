@@ -4,15 +4,29 @@ screening log, both from the same workbook."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
 from resort_gui.domain.cohort import Cohort
 from resort_gui.domain.errors import InputError
-from resort_gui.domain.spec import AnalysisSpec
+from resort_gui.domain.spec import AnalysisSpec, SafetySource, ScreeningSource
 from resort_gui.io.subgroups import select_subgroup
-from resort_gui.io.table import RawTable, read_table
+from resort_gui.io.table import RawTable, preview, read_table
+
+Source = TypeVar("Source", SafetySource, ScreeningSource)
+
+# words a column's name may contain, by the field it probably holds, the likeliest first
+COLUMN_HINTS = {
+    "patient": ("patient", "subject", "id"),
+    "term": ("term", "event", "ae"),
+    "grade": ("grade", "ctcae", "severity", "toxicity"),
+    "randomised": ("random", "enrol", "included"),
+    "reason": ("reason", "why"),
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,3 +83,30 @@ def _require(table: RawTable, columns: list[str]) -> None:
         raise InputError("column_not_found",
                          *(f"{where}: there is no column {c!r}. Columns found: "
                            f"{', '.join(map(repr, table.frame.columns))}." for c in missing))
+
+
+def sheet_columns(path: str | Path, sheet: str) -> tuple[str, ...]:
+    """The column names of ``sheet``, its header row found as ``read_table`` finds it, from
+    the top rows only (the whole sheet is still parsed: about 0.6 s at 100,000 rows)."""
+    return preview(path, sheet, n=0).columns
+
+
+def guess_source(kind: type[Source], sheet: str, columns: Sequence[str]) -> Source:
+    """``kind`` reading ``sheet``: each field takes the column of its usual name when the
+    sheet has one, else the shortest name that contains one of its ``COLUMN_HINTS``
+    (ignoring case; every field's first hint is tried before any field's second, so "CTCAE
+    grade" is the grade, not the term "AE"), else the first column left; no column serves
+    two fields."""
+    usual = {f.name: str(f.default) for f in fields(kind) if f.name != "sheet"}
+    chosen = {name: column for name, column in usual.items() if column in columns}
+    for rank in range(max(len(hints) for hints in COLUMN_HINTS.values())):
+        for name, hints in COLUMN_HINTS.items():
+            found = [c for c in columns if rank < len(hints) and hints[rank] in c.casefold()
+                     and c not in chosen.values()]
+            if name in usual and name not in chosen and found:
+                chosen[name] = min(found, key=len)
+    for name in usual:
+        left = [c for c in columns if c not in chosen.values()]
+        if name not in chosen and left:
+            chosen[name] = left[0]
+    return kind(sheet, **chosen)

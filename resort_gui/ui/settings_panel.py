@@ -4,6 +4,7 @@ re-runs at once (off the GUI thread)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QLabel,
@@ -21,14 +23,18 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from resort_gui import format as fmt
-from resort_gui.domain.spec import SafetySource, ScreeningSource
+from resort_gui.domain.errors import InputError
+from resort_gui.domain.spec import AnalysisSpec, SafetySource, ScreeningSource
 from resort_gui.figure import PALETTE, FigureStyle
+from resort_gui.io import RawTable
+from resort_gui.io.sheets import guess_source, sheet_columns
 from resort_gui.ui.controller import SessionController
 
 CONF_TYPE_LABELS = {
@@ -37,6 +43,7 @@ CONF_TYPE_LABELS = {
     "plain": "plain (linear; can go below 0 or above 1)",
 }
 LEVELS = (0.90, 0.95, 0.99)
+LIST_HEIGHT = 110  # px: about 7 columns of the table show in each list of the other analyses
 
 
 def parse_times(text: str) -> tuple[float, ...] | None:
@@ -82,7 +89,8 @@ class AnalysisSettingsPanel(QWidget):
                              "day. Efron is more accurate; Breslow matches older software.")
         self.problem = QLabel(objectName="problem", wordWrap=True)
         self.other = OtherAnalysesBox(session)
-        form = QFormLayout(self)
+        inner = QWidget()
+        form = QFormLayout(inner)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Confidence interval", self.conf_type)
         form.addRow("Confidence level", self.conf_level)
@@ -93,7 +101,12 @@ class AnalysisSettingsPanel(QWidget):
         form.addRow(self.problem)
         hint = QLabel("Each change re-runs the analysis at once; Edit \u203a Undo (Ctrl+Z) "
                       "takes it back.", objectName="note", wordWrap=True)
-        form.addRow(hint)
+        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)  # the other analyses' rows outgrow a laptop's screen
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        outer.addWidget(hint)
         self.conf_type.activated.connect(lambda _: self._change(
             conf_type=self.conf_type.currentData()))
         self.conf_level.activated.connect(lambda _: self._change(
@@ -149,8 +162,9 @@ class AnalysisSettingsPanel(QWidget):
 
 
 class OtherAnalysesBox(QGroupBox):
-    """The trial's tables beyond the curve: Table 1, subgroups (forest plot), the adjusted Cox
-    model, and the adverse-events and screening sheets; each change is an undoable step."""
+    """The trial's tables beyond the curve: competing risks, Table 1, subgroups (forest plot),
+    the adjusted Cox model, and the adverse-events and screening sheets with their columns;
+    each change is an undoable step."""
 
     LISTS = (
         ("baseline_columns", "Table 1 (patient characteristics)",
@@ -172,28 +186,28 @@ class OtherAnalysesBox(QGroupBox):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.form = QFormLayout(self)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.competing = CompetingRisksChoice(self.form)
+        self.competing.cause.activated.connect(lambda _: self._on_cause_chosen())
         for key, label, tip in self.LISTS:
             pick = QListWidget()
             pick.setToolTip(tip)
-            pick.setMaximumHeight(110)
+            pick.setMaximumHeight(LIST_HEIGHT)
             pick.itemChanged.connect(lambda _item, k=key, t=label: self._on_ticked(k, t))
             self.lists[key] = pick
             self.form.addRow(label, pick)
-        self.safety = _sheet_combo("The sheet of this workbook with the adverse events, one "
-                                   "row per patient and event: patient_id, term, grade (CTCAE).")
-        self.screening = _sheet_combo("The sheet of this workbook with the screening log for "
-                                      "the CONSORT flow diagram: patient_id, randomised "
-                                      "(yes/no), reason_not_randomised.")
-        self.form.addRow("Adverse events sheet", self.safety)
-        self.form.addRow("Screening log sheet", self.screening)
-        self.safety.activated.connect(lambda _: self._change(
-            "Change the adverse events sheet",
-            safety=_source(SafetySource, self.safety.currentData(), session.spec.safety)))
-        self.screening.activated.connect(lambda _: self._change(
-            "Change the screening log sheet",
-            screening=_source(ScreeningSource, self.screening.currentData(),
-                              session.spec.screening)))
-        session.table_loaded.connect(self.refresh)
+        self.sheets = {key: SheetChoice(self.form, key) for key in SHEETS}
+        self.safety = self.sheets["safety"].sheet
+        self.screening = self.sheets["screening"].sheet
+        self.sheet_columns: dict[str, tuple[str, ...]] = {}  # read once per table and sheet
+        self._reading: set[str] = set()
+        self._waiting: dict[str, str] = {}  # spec field -> sheet chosen, its columns not read
+        self.problem = QLabel(objectName="problem", wordWrap=True)
+        self.form.addRow(self.problem)
+        for key, choice in self.sheets.items():
+            choice.sheet.activated.connect(lambda _, k=key: self._on_sheet_chosen(k))
+            for name, combo in choice.columns.items():
+                combo.activated.connect(lambda _, k=key, n=name: self._on_column_chosen(k, n))
+        session.table_loaded.connect(self._on_table_loaded)
         session.spec_changed.connect(self.refresh)
         self.refresh()
 
@@ -202,20 +216,115 @@ class OtherAnalysesBox(QGroupBox):
         if self.session.project is None or raw is None:
             return
         spec = self.session.spec
+        self.competing.show_spec(spec, cause_choices(spec, self.session.levels),
+                                 self._on_competing_ticked)
         columns = [str(c) for c in raw.frame.columns]
         for key, pick in self.lists.items():
             _fill_checklist(pick, columns, getattr(spec, key))
         sheets = [s for s in raw.sheets if s != raw.sheet]
-        _fill_sheets(self.safety, sheets, spec.safety.sheet if spec.safety else None)
-        _fill_sheets(self.screening, sheets, spec.screening.sheet if spec.screening else None)
-        self.form.setRowVisible(self.safety, bool(sheets))
-        self.form.setRowVisible(self.screening, bool(sheets))
+        for key, choice in self.sheets.items():
+            source = getattr(spec, key)
+            chosen = self._waiting.get(key, source.sheet if source else None)
+            choice.show_source(sheets, chosen, source if source and source.sheet == chosen
+                               else None, self._columns_of(chosen) if chosen else None)
 
+    # -- competing risks -------------------------------------------------------------------
+    def _on_cause_chosen(self) -> None:
+        spec = self.session.spec
+        cause = self.competing.cause.currentData()
+        if cause == spec.cause_value:
+            return
+        event = spec.endpoint.events[0]
+        kinds = event_kinds(spec, cause_choices(spec, self.session.levels))
+        if cause is None:
+            values, text = kinds, "Back to an ordinary Kaplan\u2013Meier analysis"
+            changes: dict[str, object] = {"cause_value": None, "competing_values": ()}
+        else:
+            values = (cause,)
+            text = f"Competing risks: {event.column} = {cause} is the event of interest"
+            changes = {"cause_value": cause,
+                       "competing_values": tuple(k for k in kinds if k != cause)}
+        endpoint = replace(spec.endpoint, events=(replace(event, values=values),))
+        self._change(text, endpoint=endpoint, **changes)
+
+    def _on_competing_ticked(self) -> None:
+        self._change("Change the competing events", competing_values=self.competing.ticked())
+
+    # -- lists -----------------------------------------------------------------------------
     def _on_ticked(self, key: str, label: str) -> None:
         pick = self.lists[key]
         ticked = tuple(pick.item(i).text() for i in range(pick.count())
                        if pick.item(i).checkState() == Qt.CheckState.Checked)
         self._change(f"Change {label.split(' (')[0]}", **{key: ticked})
+
+    # -- sheets ----------------------------------------------------------------------------
+    def _on_table_loaded(self) -> None:
+        self.sheet_columns, self._reading, self._waiting = {}, set(), {}
+        self.problem.setText("")
+        self.refresh()
+
+    def _on_sheet_chosen(self, key: str) -> None:
+        """A sheet takes its columns by name; they are read first when not known yet."""
+        sheet = self.sheets[key].sheet.currentData()
+        self.problem.setText("")
+        self._waiting.pop(key, None)
+        if self.sheet_columns.get(sheet) == ():
+            del self.sheet_columns[sheet]  # it could not be read: try again
+        source = getattr(self.session.spec, key)
+        if sheet is None:
+            self._change(f"Change the {SHEETS[key][0].lower()}", **{key: None})
+        elif source is None or source.sheet != sheet:
+            self._waiting[key] = sheet
+            columns = self._columns_of(sheet)
+            if columns is not None:
+                self._take_sheet(key, sheet, columns)
+        self.refresh()
+
+    def _take_sheet(self, key: str, sheet: str, columns: tuple[str, ...]) -> None:
+        del self._waiting[key]
+        self._change(f"Change the {SHEETS[key][0].lower()}",
+                     **{key: guess_source(SHEET_KINDS[key], sheet, columns)})
+
+    def _on_column_chosen(self, key: str, name: str) -> None:
+        source = getattr(self.session.spec, key)
+        column = self.sheets[key].columns[name].currentData()
+        if source is not None and column is not None:
+            label = dict((n, t) for n, t, _ in SHEETS[key][2])[name].lower()
+            self._change(f"Change the {label} of sheet {source.sheet}",
+                         **{key: replace(source, **{name: column})})
+
+    def _columns_of(self, sheet: str) -> tuple[str, ...] | None:
+        """The sheet's column names, or None while they are read off the GUI thread (the
+        whole sheet is parsed: half a second for a large one)."""
+        if sheet in self.sheet_columns:
+            return self.sheet_columns[sheet]
+        raw = self.session.raw
+        if sheet not in self._reading and raw is not None:
+            self._reading.add(sheet)
+            self.session.tasks.start(
+                f"columns of sheet {sheet}", f"Reading the columns of sheet {sheet}",
+                lambda _progress: sheet_columns(raw.path, sheet),
+                lambda columns: self._on_columns_read(raw, sheet, columns),
+                lambda error: self._on_columns_failed(raw, sheet, error))
+        return None
+
+    def _on_columns_read(self, raw: RawTable, sheet: str, columns: tuple[str, ...]) -> None:
+        self._reading.discard(sheet)
+        if raw is not self.session.raw:
+            return  # another table was opened meanwhile
+        self.sheet_columns[sheet] = columns
+        for key in [k for k, waiting in self._waiting.items() if waiting == sheet]:
+            self._take_sheet(key, sheet, columns)
+        self.refresh()
+
+    def _on_columns_failed(self, raw: RawTable, sheet: str, error: InputError) -> None:
+        self._reading.discard(sheet)
+        if raw is not self.session.raw:
+            return
+        self.sheet_columns[sheet] = ()
+        self._waiting = {k: s for k, s in self._waiting.items() if s != sheet}
+        self.problem.setText(str(error))
+        self.refresh()
 
     def _change(self, text: str, **changes: object) -> None:
         if self.session.project is None:
@@ -226,18 +335,182 @@ class OtherAnalysesBox(QGroupBox):
             self.session.set_spec(new, text)
 
 
-def _sheet_combo(tip: str) -> QComboBox:
-    combo = QComboBox()
-    combo.setToolTip(tip)
-    return combo
+# -- competing risks -----------------------------------------------------------------------
+
+NO_CAUSE = "none: ordinary Kaplan\u2013Meier"
+CAUSE_TIP = (
+    "For an event column with several kinds of event, e.g. 0 = censored, 1 = recurrence, "
+    "2 = death without recurrence: choose the kind the analysis is about (here 1). Its "
+    "cumulative incidence is then estimated with the competing kinds taken into account "
+    "(Aalen\u2013Johansen curves and Gray's test, in the \u201c4 Trial tables\u201d tab), "
+    "and the Kaplan\u2013Meier curves, log-rank test and hazard ratio count only this kind "
+    "as the event (cause-specific). \u201cnone\u201d goes back to an ordinary "
+    "Kaplan\u2013Meier analysis in which every kind of event counts.")
+BOXES_PER_ROW = 6
+COMPETING_TIP = (
+    "Tick the kinds of event that make the event of interest impossible (e.g. death without "
+    "recurrence when the event of interest is recurrence). Values left unticked (e.g. 0) "
+    "mean censored: the patient was free of any event at the last contact.")
 
 
-def _source(kind: type, sheet: str | None, current: object) -> object:
-    """The sheet's source (the current one if the sheet is the same, else with the usual
-    column names), or None for "none"."""
-    if sheet is None or getattr(current, "sheet", None) == sheet:
-        return current if sheet is not None else None
-    return kind(sheet=sheet)
+def cause_choices(spec: AnalysisSpec, levels: dict[str, tuple[str, ...] | None]
+                  ) -> tuple[str, ...]:
+    """The values of the endpoint's event column that can be the event of interest: () when
+    competing risks do not apply (dates, several event columns, fewer than three values);
+    the spec's own causes are always offered, so that they can be taken back."""
+    endpoint = spec.endpoint
+    values: tuple[str, ...] = ()
+    if endpoint.time is not None and len(endpoint.events) == 1:
+        values = levels.get(endpoint.events[0].column) or ()
+    if len(values) < 3:
+        values = ()
+    if spec.cause_value is not None:
+        values = tuple(dict.fromkeys([*values, spec.cause_value, *spec.competing_values]))
+    return values
+
+
+def event_kinds(spec: AnalysisSpec, choices: tuple[str, ...]) -> tuple[str, ...]:
+    """The values that count as some event: ticked as events, the event of interest and
+    the competing ones, in the order of ``choices``."""
+    kinds = {*spec.endpoint.events[0].values, *spec.competing_values}
+    kinds |= {spec.cause_value} if spec.cause_value is not None else set()
+    return tuple(v for v in choices if v in kinds) + tuple(sorted(kinds - set(choices)))
+
+
+class CompetingRisksChoice:
+    """Two rows of the box: the event of interest (or none) and the competing events, one
+    tick box per value of the event column; shown only when competing risks apply."""
+
+    def __init__(self, form: QFormLayout) -> None:
+        self.form = form
+        self.cause = QComboBox()
+        self.cause.setToolTip(CAUSE_TIP)
+        self.values = QWidget()
+        self.values.setToolTip(COMPETING_TIP)
+        self.grid = QGridLayout()
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setColumnStretch(BOXES_PER_ROW, 1)  # the tick boxes sit side by side
+        self.note = QLabel(objectName="notes", wordWrap=True)
+        column = QVBoxLayout(self.values)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(self.grid)
+        column.addWidget(self.note)
+        self.boxes: dict[str, QCheckBox] = {}
+        self._shown: tuple[object, ...] = ()
+        form.addRow("Competing risks", self.cause)
+        form.addRow("Competing events", self.values)
+
+    def show_spec(self, spec: AnalysisSpec, choices: tuple[str, ...],
+                  on_ticked: Callable[[], None]) -> None:
+        column = spec.endpoint.events[0].column if spec.endpoint.events else ""
+        self.form.setRowVisible(self.cause, bool(choices))
+        self.form.setRowVisible(self.values, spec.cause_value is not None)
+        self.cause.blockSignals(True)
+        self.cause.clear()
+        self.cause.addItem(NO_CAUSE, None)
+        for value in choices:
+            self.cause.addItem(f"{column} = {value} is the event of interest", value)
+        self.cause.setCurrentIndex(max(0, self.cause.findData(spec.cause_value)))
+        self.cause.blockSignals(False)
+        others = tuple(v for v in choices if v != spec.cause_value)
+        if (others, column) != self._shown:  # rebuilt only for new values: a tick's own
+            self._shown = (others, column)  # handler leads here, and must not be deleted
+            self._rebuild(others, column, on_ticked)
+        for value, box in self.boxes.items():
+            box.blockSignals(True)
+            box.setChecked(value in spec.competing_values)
+            box.blockSignals(False)
+        censored = [v for v in others if v not in spec.competing_values]
+        self.note.setText(
+            (f"{column} = {' or '.join(censored)} means censored. " if censored else
+             f"No value of {column} means censored. ")
+            + "The cumulative incidence curves and Gray's test are in the \u201c4 Trial "
+              "tables\u201d tab.")
+
+    def ticked(self) -> tuple[str, ...]:
+        return tuple(value for value, box in self.boxes.items() if box.isChecked())
+
+    def _rebuild(self, values: tuple[str, ...], column: str,
+                 on_ticked: Callable[[], None]) -> None:
+        for box in self.boxes.values():
+            self.grid.removeWidget(box)
+            box.hide()
+            box.deleteLater()
+        self.boxes = {}
+        for i, value in enumerate(values):
+            box = QCheckBox(value)
+            box.setToolTip(f"{column} = {value} is a competing event. " + COMPETING_TIP)
+            box.clicked.connect(lambda _=False: on_ticked())
+            self.grid.addWidget(box, i // BOXES_PER_ROW, i % BOXES_PER_ROW)
+            self.boxes[value] = box
+
+
+# -- the adverse-events and screening sheets -----------------------------------------------
+
+SHEETS = {
+    "safety": ("Adverse events sheet",
+               "The sheet of this workbook with the adverse events, one row per patient and "
+               "event: the patient's ID, the event's name and its CTCAE grade.",
+               (("patient", "Patient ID column", "The column with the patient's ID, as in "
+                 "the patients' sheet, to find each patient's arm."),
+                ("term", "Event name column", "The column with the adverse event's name "
+                 "(e.g. fatigue, hand-foot skin reaction)."),
+                ("grade", "Grade column", "The column with the CTCAE grade, a whole number "
+                 "from 1 to 5 (the worst grade per patient and event is counted)."))),
+    "screening": ("Screening log sheet",
+                  "The sheet of this workbook with the screening log for the CONSORT flow "
+                  "diagram: one row per screened patient, whether randomised and why not.",
+                  (("patient", "Patient ID column", "The column with the screened "
+                    "patient's ID."),
+                   ("randomised", "Randomised column", "The column that says whether the "
+                    "patient was randomised (yes/no)."),
+                   ("reason", "Reason column", "The column with the reason a patient was "
+                    "not randomised (e.g. did not meet the criteria)."))),
+}
+SHEET_KINDS: dict[str, type] = {"safety": SafetySource, "screening": ScreeningSource}
+ADJUST_TO_MINIMUM = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+
+
+class SheetChoice:
+    """Rows of the box for one of the trial's other sheets: the sheet, then the column of
+    each of its fields (shown once a sheet is chosen)."""
+
+    def __init__(self, form: QFormLayout, key: str) -> None:
+        self.form = form
+        label, tip, fields = SHEETS[key]
+        self.sheet = QComboBox()
+        self.sheet.setToolTip(tip)
+        form.addRow(label, self.sheet)
+        self.columns: dict[str, QComboBox] = {}
+        for name, text, column_tip in fields:
+            combo = QComboBox()
+            combo.setToolTip(column_tip)
+            combo.setSizeAdjustPolicy(ADJUST_TO_MINIMUM)  # a long name must not widen the tab
+            combo.setMinimumContentsLength(12)
+            form.addRow(f"    {text}", combo)
+            self.columns[name] = combo
+
+    def show_source(self, sheets: list[str], chosen: str | None,
+                    source: SafetySource | ScreeningSource | None,
+                    columns: tuple[str, ...] | None) -> None:
+        """``source`` is the spec's (None while a new sheet's columns are read); ``columns``
+        the sheet's (None while read)."""
+        _fill_sheets(self.sheet, sheets, chosen)
+        self.form.setRowVisible(self.sheet, bool(sheets) or chosen is not None)
+        for name, combo in self.columns.items():
+            current = getattr(source, name, None)
+            combo.blockSignals(True)
+            combo.clear()
+            if columns is None:
+                combo.addItem("reading the sheet\u2026", None)
+            for column in columns or ():
+                combo.addItem(column, column)
+            if current is not None and current not in (columns or ()):
+                combo.addItem(f"{current} (not in the sheet)", current)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+            combo.setEnabled(bool(columns) and source is not None)
+            combo.blockSignals(False)
+            self.form.setRowVisible(combo, chosen is not None)
 
 
 def _fill_checklist(pick: QListWidget, columns: list[str], ticked: tuple[str, ...]) -> None:
@@ -249,6 +522,8 @@ def _fill_checklist(pick: QListWidget, columns: list[str], ticked: tuple[str, ..
         for column in columns:
             item = QListWidgetItem(column, pick)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        rows = pick.sizeHintForRow(0) * max(1, pick.count()) + 2 * pick.frameWidth() + 4
+        pick.setMaximumHeight(min(LIST_HEIGHT, rows))  # a short list takes no empty space
     for i in range(pick.count()):
         item = pick.item(i)
         item.setCheckState(Qt.CheckState.Checked if item.text() in ticked
