@@ -153,8 +153,8 @@ class KMFigureWidget(pg.GraphicsLayoutWidget):
         colour = QColor(curve.colour)
         if curve.band_x.size and (band := _band(curve, colour)) is not None:
             self._add(frame, plot, band, ignore_bounds=True)
-        self._add(frame, plot, pg.PlotDataItem(*step_vertices(curve.step_x, curve.step_y),
-                                               pen=_curve_pen(curve, px)))
+        self._add(frame, plot, pg.PlotCurveItem(*step_vertices(curve.step_x, curve.step_y),
+                                                pen=_curve_pen(curve, px)))
         if curve.censor_x.size:
             self._add(frame, plot, pg.ScatterPlotItem(
                 curve.censor_x, curve.censor_y, symbol="|", size=px * 0.9,
@@ -162,8 +162,8 @@ class KMFigureWidget(pg.GraphicsLayoutWidget):
         if np.isfinite(curve.median):
             half = 0.5 * model.y_scale
             dotted = pg.mkPen(colour, width=max(1.0, px * 0.08), style=Qt.PenStyle.DotLine)
-            self._add(frame, plot, pg.PlotDataItem([0, curve.median, curve.median],
-                                                   [half, half, 0], pen=dotted))
+            self._add(frame, plot, pg.PlotCurveItem([0, curve.median, curve.median],
+                                                    [half, half, 0], pen=dotted))
 
     def _fill_risk_table(self, frame: _Frame, table: pg.PlotItem, block: RiskBlock,
                          model: FigureModel, px: float, room: float) -> None:
