@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 from pathlib import Path
 
 import numpy as np
@@ -54,8 +53,7 @@ def _same_cell(got: object, want: str, sheet: str) -> None:
     elif isinstance(got, bool):
         assert want == str(got), (sheet, got, want)
     elif isinstance(got, int | float):
-        # openpyxl writes 16 significant digits (Excel shows 15): within one unit of the last
-        assert math.isclose(float(want), got, rel_tol=2e-16 * 8, abs_tol=0), (sheet, got, want)
+        assert float(want) == got, (sheet, got, want)  # full precision: the same double
     else:
         assert got == want, (sheet, got, want)
 
