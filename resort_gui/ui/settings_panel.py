@@ -5,7 +5,7 @@ re-runs at once (off the GUI thread)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -44,6 +44,7 @@ CONF_TYPE_LABELS = {
 }
 LEVELS = (0.90, 0.95, 0.99)
 LIST_HEIGHT = 110  # px: about 7 columns of the table show in each list of the other analyses
+LIST_MIN_ROWS = 4  # fewer rows shown would be cramped: the settings scroll instead
 
 
 def parse_times(text: str) -> tuple[float, ...] | None:
@@ -195,7 +196,7 @@ class OtherAnalysesBox(QGroupBox):
             pick.itemChanged.connect(lambda _item, k=key, t=label: self._on_ticked(k, t))
             self.lists[key] = pick
             self.form.addRow(label, pick)
-        self.sheets = {key: SheetChoice(self.form, key) for key in SHEETS}
+        self.sheets = {key: SheetChoice(self.form, role) for key, role in SHEETS.items()}
         self.safety = self.sheets["safety"].sheet
         self.screening = self.sheets["screening"].sheet
         self.sheet_columns: dict[str, tuple[str, ...]] = {}  # read once per table and sheet
@@ -203,6 +204,7 @@ class OtherAnalysesBox(QGroupBox):
         self._waiting: dict[str, str] = {}  # spec field -> sheet chosen, its columns not read
         self.problem = QLabel(objectName="problem", wordWrap=True)
         self.form.addRow(self.problem)
+        self._show_problem("")
         for key, choice in self.sheets.items():
             choice.sheet.activated.connect(lambda _, k=key: self._on_sheet_chosen(k))
             for name, combo in choice.columns.items():
@@ -260,19 +262,19 @@ class OtherAnalysesBox(QGroupBox):
     # -- sheets ----------------------------------------------------------------------------
     def _on_table_loaded(self) -> None:
         self.sheet_columns, self._reading, self._waiting = {}, set(), {}
-        self.problem.setText("")
+        self._show_problem("")
         self.refresh()
 
     def _on_sheet_chosen(self, key: str) -> None:
         """A sheet takes its columns by name; they are read first when not known yet."""
         sheet = self.sheets[key].sheet.currentData()
-        self.problem.setText("")
+        self._show_problem("")
         self._waiting.pop(key, None)
         if self.sheet_columns.get(sheet) == ():
             del self.sheet_columns[sheet]  # it could not be read: try again
         source = getattr(self.session.spec, key)
         if sheet is None:
-            self._change(f"Change the {SHEETS[key][0].lower()}", **{key: None})
+            self._change(f"Change the {SHEETS[key].label.lower()}", **{key: None})
         elif source is None or source.sheet != sheet:
             self._waiting[key] = sheet
             columns = self._columns_of(sheet)
@@ -282,15 +284,15 @@ class OtherAnalysesBox(QGroupBox):
 
     def _take_sheet(self, key: str, sheet: str, columns: tuple[str, ...]) -> None:
         del self._waiting[key]
-        self._change(f"Change the {SHEETS[key][0].lower()}",
-                     **{key: guess_source(SHEET_KINDS[key], sheet, columns)})
+        self._change(f"Change the {SHEETS[key].label.lower()}",
+                     **{key: guess_source(SHEETS[key].kind, sheet, columns)})
 
     def _on_column_chosen(self, key: str, name: str) -> None:
         source = getattr(self.session.spec, key)
         column = self.sheets[key].columns[name].currentData()
         if source is not None and column is not None:
-            label = dict((n, t) for n, t, _ in SHEETS[key][2])[name].lower()
-            self._change(f"Change the {label} of sheet {source.sheet}",
+            label = SHEETS[key].column_label(name)
+            self._change(f"Change the {label[0].lower()}{label[1:]} of sheet {source.sheet}",
                          **{key: replace(source, **{name: column})})
 
     def _columns_of(self, sheet: str) -> tuple[str, ...] | None:
@@ -323,8 +325,12 @@ class OtherAnalysesBox(QGroupBox):
             return
         self.sheet_columns[sheet] = ()
         self._waiting = {k: s for k, s in self._waiting.items() if s != sheet}
-        self.problem.setText(str(error))
+        self._show_problem(str(error))
         self.refresh()
+
+    def _show_problem(self, text: str) -> None:
+        self.problem.setText(text)
+        self.form.setRowVisible(self.problem, bool(text))
 
     def _change(self, text: str, **changes: object) -> None:
         if self.session.project is None:
@@ -447,27 +453,41 @@ class CompetingRisksChoice:
 
 # -- the adverse-events and screening sheets -----------------------------------------------
 
+@dataclass(frozen=True)
+class SheetRole:
+    """One of the trial's other sheets: how the box names it, what it holds, the spec's
+    source type, and (field, label, tooltip) of each column the analysis reads."""
+
+    label: str
+    tip: str
+    kind: type[SafetySource] | type[ScreeningSource]
+    columns: tuple[tuple[str, str, str], ...]
+
+    def column_label(self, field: str) -> str:
+        return next(label for name, label, _ in self.columns if name == field)
+
+
 SHEETS = {
-    "safety": ("Adverse events sheet",
-               "The sheet of this workbook with the adverse events, one row per patient and "
-               "event: the patient's ID, the event's name and its CTCAE grade.",
-               (("patient", "Patient ID column", "The column with the patient's ID, as in "
-                 "the patients' sheet, to find each patient's arm."),
-                ("term", "Event name column", "The column with the adverse event's name "
-                 "(e.g. fatigue, hand-foot skin reaction)."),
-                ("grade", "Grade column", "The column with the CTCAE grade, a whole number "
-                 "from 1 to 5 (the worst grade per patient and event is counted)."))),
-    "screening": ("Screening log sheet",
-                  "The sheet of this workbook with the screening log for the CONSORT flow "
-                  "diagram: one row per screened patient, whether randomised and why not.",
-                  (("patient", "Patient ID column", "The column with the screened "
-                    "patient's ID."),
-                   ("randomised", "Randomised column", "The column that says whether the "
-                    "patient was randomised (yes/no)."),
-                   ("reason", "Reason column", "The column with the reason a patient was "
-                    "not randomised (e.g. did not meet the criteria)."))),
+    "safety": SheetRole(
+        "Adverse events sheet",
+        "The sheet of this workbook with the adverse events, one row per patient and event: "
+        "the patient's ID, the event's name and its CTCAE grade.", SafetySource,
+        (("patient", "Patient ID column", "The column with the patient's ID, as in the "
+          "patients' sheet, to find each patient's arm."),
+         ("term", "Event name column", "The column with the adverse event's name (e.g. "
+          "fatigue, hand-foot skin reaction)."),
+         ("grade", "Grade column", "The column with the CTCAE grade, a whole number from 1 "
+          "to 5 (the worst grade per patient and event is counted)."))),
+    "screening": SheetRole(
+        "Screening log sheet",
+        "The sheet of this workbook with the screening log for the CONSORT flow diagram: one "
+        "row per screened patient, whether randomised and why not.", ScreeningSource,
+        (("patient", "Patient ID column", "The column with the screened patient's ID."),
+         ("randomised", "Randomised column", "The column that says whether the patient was "
+          "randomised (yes/no)."),
+         ("reason", "Reason column", "The column with the reason a patient was not "
+          "randomised (e.g. did not meet the criteria)."))),
 }
-SHEET_KINDS: dict[str, type] = {"safety": SafetySource, "screening": ScreeningSource}
 ADJUST_TO_MINIMUM = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
 
 
@@ -475,19 +495,18 @@ class SheetChoice:
     """Rows of the box for one of the trial's other sheets: the sheet, then the column of
     each of its fields (shown once a sheet is chosen)."""
 
-    def __init__(self, form: QFormLayout, key: str) -> None:
+    def __init__(self, form: QFormLayout, role: SheetRole) -> None:
         self.form = form
-        label, tip, fields = SHEETS[key]
         self.sheet = QComboBox()
-        self.sheet.setToolTip(tip)
-        form.addRow(label, self.sheet)
+        self.sheet.setToolTip(role.tip)
+        form.addRow(role.label, self.sheet)
         self.columns: dict[str, QComboBox] = {}
-        for name, text, column_tip in fields:
+        for name, label, tip in role.columns:
             combo = QComboBox()
-            combo.setToolTip(column_tip)
+            combo.setToolTip(tip)
             combo.setSizeAdjustPolicy(ADJUST_TO_MINIMUM)  # a long name must not widen the tab
             combo.setMinimumContentsLength(12)
-            form.addRow(f"    {text}", combo)
+            form.addRow(f"    {label}", combo)
             self.columns[name] = combo
 
     def show_source(self, sheets: list[str], chosen: str | None,
@@ -502,10 +521,10 @@ class SheetChoice:
             combo.blockSignals(True)
             combo.clear()
             if columns is None:
-                combo.addItem("reading the sheet\u2026", None)
+                combo.addItem(current or "reading the sheet\u2026", current)
             for column in columns or ():
                 combo.addItem(column, column)
-            if current is not None and current not in (columns or ()):
+            if current is not None and columns is not None and current not in columns:
                 combo.addItem(f"{current} (not in the sheet)", current)
             combo.setCurrentIndex(max(0, combo.findData(current)))
             combo.setEnabled(bool(columns) and source is not None)
@@ -522,8 +541,9 @@ def _fill_checklist(pick: QListWidget, columns: list[str], ticked: tuple[str, ..
         for column in columns:
             item = QListWidgetItem(column, pick)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        rows = pick.sizeHintForRow(0) * max(1, pick.count()) + 2 * pick.frameWidth() + 4
-        pick.setMaximumHeight(min(LIST_HEIGHT, rows))  # a short list takes no empty space
+        row, frame = pick.sizeHintForRow(0), 2 * pick.frameWidth() + 4
+        pick.setMaximumHeight(min(LIST_HEIGHT, row * max(1, pick.count()) + frame))
+        pick.setMinimumHeight(row * min(LIST_MIN_ROWS, max(1, pick.count())) + frame)
     for i in range(pick.count()):
         item = pick.item(i)
         item.setCheckState(Qt.CheckState.Checked if item.text() in ticked

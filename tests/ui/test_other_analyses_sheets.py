@@ -92,8 +92,13 @@ def test_own_column_names_give_the_adverse_event_table_and_the_flow(qtbot, opene
 
     monkeypatch.setattr(settings_panel, "sheet_columns", recording)
     assert _items(other.safety) == ["none", "Toxicity", "Log", "Empty"]
-    assert not other.form.isRowVisible(other.sheets["safety"].columns["grade"])
-    _choose(qtbot, window, other.safety, "Toxicity")
+    grade = other.sheets["safety"].columns["grade"]
+    assert not other.form.isRowVisible(grade)
+    other.safety.setCurrentIndex(other.safety.findData("Toxicity"))
+    other.safety.activated.emit(other.safety.currentIndex())
+    assert session.spec.safety is None  # not before its columns are known
+    assert grade.currentText() == "reading the sheet\u2026" and not grade.isEnabled()
+    wait_idle(qtbot, window)
     assert read_on and threading.main_thread().name not in read_on  # off the GUI thread
     assert session.spec.safety == OWN_NAMES
     assert session.undo_stack.undoText() == "Change the adverse events sheet"
