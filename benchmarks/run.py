@@ -189,7 +189,7 @@ def stage_rows(args: argparse.Namespace) -> list[Row]:
         "build the cohort": lambda: build_cohort(raw, spec),
         "run the analysis": lambda: run_analysis(cohort, spec, issues),
         "write the contract's CSVs": write_csvs,
-        "write results.xlsx (openpyxl)": lambda: write_workbook(
+        "write results.xlsx (export.xlsx_writer)": lambda: write_workbook(
             out / "results.xlsx", tables, analysis_description(result)),
     }
     rows = []
