@@ -17,12 +17,25 @@ def cell_text(column: pd.Series) -> pd.Series:
     """Cells as text the way a user reads them: 2.0 -> "2", " Yes " -> "Yes", a date ->
     "2016-03-12", empty or blank -> NaN. Each distinct value is converted once."""
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    texts = np.append(_texts_of(uniques, column), np.nan)
+    return pd.Series(texts[codes], index=column.index, dtype=object)
+
+
+def cell_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The cells as codes into their distinct texts (``cell_text``'s, in order of first
+    appearance), -1 for an empty or blank cell: ``texts[codes]`` is ``cell_text(column)``
+    wherever ``codes >= 0``."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    text_codes, texts = pd.factorize(_texts_of(uniques, column), use_na_sentinel=True)
+    return np.append(text_codes, -1)[codes], np.asarray(texts, dtype=object)
+
+
+def _texts_of(uniques: object, column: pd.Series) -> np.ndarray:
+    """The text of each distinct value ``uniques`` of ``column`` (NaN for a blank one)."""
     if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:
         stripped = pd.Series(uniques, dtype=object).str.strip()  # text: no type checks needed
-        texts = np.append(stripped.where(stripped != "").to_numpy(dtype=object), np.nan)
-    else:
-        texts = np.array([_text(v) for v in uniques] + [np.nan], dtype=object)
-    return pd.Series(texts[codes], index=column.index, dtype=object)
+        return stripped.where(stripped != "").to_numpy(dtype=object)
+    return np.array([_text(v) for v in uniques], dtype=object)
 
 
 def _text(value: object) -> object:

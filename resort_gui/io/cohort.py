@@ -13,7 +13,8 @@ import pandas as pd
 from resort_gui.domain.cohort import Cohort, ExcludedRow
 from resort_gui.domain.errors import InputError, Issue
 from resort_gui.domain.spec import TIME_UNITS, AnalysisSpec, Endpoint, EventSource
-from resort_gui.io.cells import NO_WORDS, YES_WORDS, cell_text, is_number, natural_key
+from resort_gui.io.cells import NO_WORDS, YES_WORDS, is_number, natural_key
+from resort_gui.io.columns import ColumnCodes, column_codes, memoised
 from resort_gui.io.dates import looks_like_dates, parse_dates
 from resort_gui.io.subgroups import select_subgroup
 from resort_gui.io.table import RawTable
@@ -22,50 +23,54 @@ ALL_PATIENTS = "All patients"
 
 
 def build_cohort(raw: RawTable, spec: AnalysisSpec) -> tuple[Cohort, list[Issue]]:
-    """Turn ``raw`` into a ``Cohort`` following ``spec``; returns the cohort and its notes."""
+    """Turn ``raw`` into a ``Cohort`` following ``spec``; returns the cohort and its notes.
+
+    The columns are read through ``columns.column_codes`` (once per table and column, kept
+    while the table lives): the window builds the cohort again after every settings change.
+    """
     _check_columns(raw, spec)
     issues: list[Issue] = list(raw.issues)
-    codings = {e.column: _distinct(raw.frame[e.column]) for e in spec.endpoint.events}
+    codings = {e.column: _distinct(raw, e.column) for e in spec.endpoint.events}
     raw = select_subgroup(raw, spec.where, issues)
-    frame = raw.frame
-    rows = pd.Series(raw.row_numbers(), index=frame.index)
-    problems = _Problems(frame.index)
+    rows = raw.row_numbers().to_numpy(dtype=np.int64)
+    problems = _Problems(rows.size)
 
     time, event, reason = _endpoint(raw, spec, codings, problems, issues)
-    group_text = _group_text(frame, spec.group, problems)
+    if spec.group is not None:
+        problems.add(column_codes(raw, spec.group).missing, f"missing group ({spec.group})")
     for exclusion in spec.exclusions:
         problems.add(rows == exclusion.row, f"excluded by hand: {exclusion.reason}")
 
     keep = problems.clean()
-    patient = cell_text(frame[spec.patient_id]) if spec.patient_id else rows.astype(str)
+    patient = _patient_texts(raw, spec.patient_id, rows)
+    dropped = np.flatnonzero(~keep)
     excluded = tuple(sorted(
-        (*raw.dropped, *(ExcludedRow(int(r), str(p) if pd.notna(p) else "", why)
-                         for r, p, why in zip(rows[~keep], patient[~keep],
-                                              problems.reasons[~keep], strict=True))),
+        (*raw.dropped, *(ExcludedRow(r, p, why) for r, p, why in zip(
+            rows[dropped].tolist(), patient[dropped].tolist(), problems.reasons(dropped),
+            strict=True))),
         key=lambda e: e.row))
     if not keep.any():
-        first = next(e for e in excluded if e.row in set(rows))
+        present = set(rows.tolist())
+        first = next(e for e in excluded if e.row in present)
         raise InputError("no_usable_rows",
-                         f"{raw.name}: none of the {len(frame)} rows can be analysed; "
+                         f"{raw.name}: none of the {rows.size} rows can be analysed; "
                          f"the first problem is in row {first.row}: {first.reason}.")
     if excluded:
         issues.append(Issue("rows_excluded",
-                            f"{len(excluded)} of {len(frame) + len(raw.dropped)} rows were "
+                            f"{len(excluded)} of {rows.size + len(raw.dropped)} rows were "
                             "excluded (see the excluded rows and their reasons)."))
 
-    labels = _group_order(frame[spec.group][keep] if spec.group else None, group_text[keep],
-                          spec.reference, raw.name, spec.group)
-    group_codes = group_text[keep].map({g: i for i, g in enumerate(labels)})
-    strata, strata_labels = _strata(frame[keep], spec.strata, issues)
+    group, labels = _groups(raw, spec, keep)
+    strata, strata_labels = _strata(raw, spec.strata, keep, issues)
     cohort = Cohort(
-        time=time[keep].to_numpy(dtype=np.float64),
-        event=event[keep].to_numpy(dtype=bool),
-        group=group_codes.to_numpy(dtype=np.int64),
+        time=time[keep],
+        event=event[keep],
+        group=group,
         group_labels=labels,
         strata=strata,
         strata_labels=strata_labels,
-        row=rows[keep].to_numpy(dtype=np.int64),
-        patient=tuple(patient[keep].fillna("").astype(str).tolist()),
+        row=rows[keep],
+        patient=tuple(patient[keep].tolist()),
         reason=tuple(reason[keep].tolist()),
         excluded=excluded,
         time_unit=spec.time_unit,
@@ -78,20 +83,30 @@ def build_cohort(raw: RawTable, spec: AnalysisSpec) -> tuple[Cohort, list[Issue]
 class _Problems:
     """Reasons per row, accumulated; a row with any reason is excluded."""
 
-    def __init__(self, index: pd.Index) -> None:
-        self.reasons = pd.Series("", index=index, dtype=object)
+    def __init__(self, n: int) -> None:
+        self.found = np.zeros(n, dtype=bool)
+        self._added: list[tuple[np.ndarray, str | np.ndarray]] = []
 
-    def add(self, mask: pd.Series, reason: str | pd.Series) -> None:
-        """``reason``: one text, or a Series of texts holding (at least) the masked rows."""
-        mask = mask.fillna(False).astype(bool)
+    def add(self, mask: np.ndarray | pd.Series, reason: str | np.ndarray) -> None:
+        """``reason``: one text, or one text per row of ``mask`` (in row order)."""
+        if isinstance(mask, pd.Series):
+            mask = mask.fillna(False).to_numpy(dtype=bool)
         if not mask.any():
             return
-        text = reason.reindex(mask.index[mask]) if isinstance(reason, pd.Series) else reason
-        current = self.reasons[mask]
-        self.reasons[mask] = np.where(current == "", text, current + "; " + text)
+        self.found |= mask
+        self._added.append((mask, reason))
 
-    def clean(self) -> pd.Series:
-        return self.reasons == ""
+    def clean(self) -> np.ndarray:
+        return ~self.found
+
+    def reasons(self, rows: np.ndarray) -> list[str]:
+        """The reasons of ``rows`` (the rows with a problem, in order), joined by "; "."""
+        out = np.full(rows.size, "", dtype=object)
+        for mask, reason in self._added:
+            hit = mask[rows]
+            current = out[hit]
+            out[hit] = np.where(current == "", reason, current + "; " + reason)
+        return out.tolist()
 
 
 def _check_columns(raw: RawTable, spec: AnalysisSpec) -> None:
@@ -108,60 +123,73 @@ def _check_columns(raw: RawTable, spec: AnalysisSpec) -> None:
                          f"{', '.join(map(repr, raw.frame.columns))}.")
 
 
-def _distinct(column: pd.Series) -> list[str]:
+def _distinct(raw: RawTable, column: str) -> list[str]:
     """The distinct cell texts of a column in natural order."""
-    return sorted(cell_text(column).dropna().unique(), key=natural_key)
+    return sorted(column_codes(raw, column).texts.tolist(), key=natural_key)
 
 
 def _endpoint(raw: RawTable, spec: AnalysisSpec, codings: dict[str, list[str]],
-              problems: _Problems, issues: list[Issue]) -> tuple[pd.Series, pd.Series, pd.Series]:
+              problems: _Problems, issues: list[Issue]
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Time, event (bool) and the reason text of every row."""
     endpoint = spec.endpoint
     if endpoint.from_dates:
         return _endpoint_from_dates(raw, spec, codings, problems, issues)
+    assert endpoint.time is not None
     source = endpoint.events[0]
     event = _event_flags(raw, source, codings[source.column], problems, issues)
     time = _numeric_time(raw, endpoint.time, problems)
-    reason = pd.Series(np.where(event.fillna(False).astype(bool), source.column, "censored"),
-                       index=raw.frame.index, dtype=object)
+    reason = np.array(["censored", source.column], dtype=object)[event.view(np.int8)]
     return time, event, reason
 
 
-def _numeric_time(raw: RawTable, name: str, problems: _Problems) -> pd.Series:
+def _numeric_time(raw: RawTable, name: str, problems: _Problems) -> np.ndarray:
     column = raw.frame[name]
-    if column.dtype.kind == "M" or (column.dtype.kind == "O" and looks_like_dates(column)):
+    if column.dtype.kind == "M" or (column.dtype.kind == "O" and memoised(
+            raw, ("looks like dates", name), lambda: looks_like_dates(column))):
         raise InputError("time_is_dates",
                          f"{raw.name}: column {name!r} holds dates, not durations. Give the "
                          "start date with --start and the date of the event or last contact "
                          "with --stop instead of --time.")
+    time = memoised(raw, ("number", name), lambda: _numbers(column))
     if column.dtype.kind in "fiu":  # numbers already: only empty cells can be wrong
-        time = column.astype(float)
-        problems.add(time.isna(), f"missing time ({name})")
+        problems.add(np.isnan(time), f"missing time ({name})")
         return _checked_time(time, name, problems)
-    text = cell_text(column)
-    time = pd.to_numeric(column.astype(object) if isinstance(column.dtype, pd.CategoricalDtype)
-                         else column, errors="coerce")
-    problems.add(text.isna(), f"missing time ({name})")
-    not_number = text.notna() & time.isna()
-    problems.add(not_number, "time " + text[not_number].map(repr) + f" in {name} is not a number")
-    return _checked_time(time.astype(float), name, problems)
+    codes = column_codes(raw, name)
+    problems.add(codes.missing, f"missing time ({name})")
+    not_number = ~codes.missing & np.isnan(time)
+    problems.add(not_number, codes.described(
+        not_number, lambda t: f"time {t!r} in {name} is not a number"))
+    return _checked_time(time, name, problems)
 
 
-def _checked_time(time: pd.Series, name: str, problems: _Problems) -> pd.Series:
-    problems.add(~np.isfinite(time.fillna(0.0)), f"time in {name} is not finite")
-    problems.add(time < 0, f"negative time in {name}")
-    return time.astype(float)
+def _numbers(column: pd.Series) -> np.ndarray:
+    """The column as numbers (NaN where a cell is not one), read-only."""
+    if column.dtype.kind not in "fiu":
+        column = pd.to_numeric(column.astype(object) if isinstance(
+            column.dtype, pd.CategoricalDtype) else column, errors="coerce")
+    numbers = column.astype(float).to_numpy(dtype=np.float64, copy=True)
+    numbers.flags.writeable = False
+    return numbers
+
+
+def _checked_time(time: np.ndarray, name: str, problems: _Problems) -> np.ndarray:
+    problems.add(np.isinf(time), f"time in {name} is not finite")
+    with np.errstate(invalid="ignore"):
+        problems.add(time < 0, f"negative time in {name}")
+    return time
 
 
 def _event_flags(raw: RawTable, source: EventSource, found: list[str], problems: _Problems,
-                 issues: list[Issue]) -> pd.Series:
-    """True where the event happened, False where censored, NaN where unusable. The coding is
-    judged on ``found``, the values of the whole column (not only of a subgroup)."""
-    text = cell_text(raw.frame[source.column])
-    problems.add(text.isna(), f"missing event status ({source.column})")
+                 issues: list[Issue]) -> np.ndarray:
+    """True where the event happened, False where censored or unusable (unusable rows get a
+    reason). The coding is judged on ``found``, the values of the whole column (not only of
+    a subgroup)."""
+    codes = column_codes(raw, source.column)
+    problems.add(codes.missing, f"missing event status ({source.column})")
     if source.values:
         chosen = {v.strip().casefold() for v in source.values}
-        folded = text.str.casefold()
-        flags = folded.isin(chosen)
+        flags = np.array([t.casefold() in chosen for t in codes.texts.tolist()], dtype=bool)
         others = [v for v in found if v.casefold() not in chosen]
         if not any(v.casefold() in chosen for v in found) and len(found) <= 1:
             issues.append(Issue("no_events",
@@ -177,14 +205,15 @@ def _event_flags(raw: RawTable, source: EventSource, found: list[str], problems:
             issues.append(Issue("several_censor_values",
                                 f"Column {source.column!r}: values {', '.join(others)} are all "
                                 "treated as censored."))
-        return flags.where(text.notna())
-    return _guess_event_flags(raw, source.column, text, found, problems)
+        return codes.per_row(flags, False)
+    return _guess_event_flags(raw, source.column, codes, found, problems)
 
 
-def _guess_event_flags(raw: RawTable, column: str, text: pd.Series, found: list[str],
-                       problems: _Problems) -> pd.Series:
-    folded = text.str.casefold()
-    yes, no = folded.isin(YES_WORDS), folded.isin(NO_WORDS)
+def _guess_event_flags(raw: RawTable, column: str, codes: ColumnCodes, found: list[str],
+                       problems: _Problems) -> np.ndarray:
+    folded = [t.casefold() for t in codes.texts.tolist()]
+    yes = np.array([f in YES_WORDS for f in folded], dtype=bool)
+    no = np.array([f in NO_WORDS for f in folded], dtype=bool)
     outside = [v for v in found if v.casefold() not in YES_WORDS | NO_WORDS]
     folded_found = {v.casefold() for v in found}
     coded = bool(folded_found & YES_WORDS) and bool(folded_found & NO_WORDS)
@@ -193,33 +222,36 @@ def _guess_event_flags(raw: RawTable, column: str, text: pd.Series, found: list[
                          f"{raw.name}: column {column!r} has the values "
                          f"{', '.join(map(repr, found[:12]))}; say which mean the event "
                          f"happened with --event-value (e.g. --event-value {found[-1]}).")
-    odd = text.notna() & ~yes & ~no
-    problems.add(odd, "event value " + text[odd].map(repr) + f" in {column} is not yes/no or 1/0")
-    return yes.where(yes | no)
+    odd = codes.per_row(~yes & ~no, False)
+    problems.add(odd, codes.described(
+        odd, lambda t: f"event value {t!r} in {column} is not yes/no or 1/0"))
+    return codes.per_row(yes, False)
 
 
 def _dates(raw: RawTable, name: str, order: str | None, problems: _Problems,
-           needed: pd.Series | None = None, what: str = "date") -> pd.Series:
+           needed: np.ndarray | None = None, what: str = "date") -> pd.Series:
     """Dates of column ``name``; rows in ``needed`` (default all) without a valid date get a
     reason. A column without a single date is a problem with the whole table."""
-    column = raw.frame[name]
-    dates = parse_dates(column, order, f"{raw.name}: column {name!r}")
-    text = cell_text(column)
-    if text.notna().any() and dates.isna().all():
+    dates: pd.Series = memoised(raw, ("dates", name, order), lambda: parse_dates(
+        raw.frame[name], order, f"{raw.name}: column {name!r}"))
+    codes = column_codes(raw, name)
+    no_date = dates.isna().to_numpy()
+    if not codes.missing.all() and no_date.all():
+        first = codes.texts[codes.codes[np.argmax(~codes.missing)]]
         raise InputError("not_dates",
-                         f"{raw.name}: column {name!r} holds no dates (e.g. "
-                         f"{text.dropna().iloc[0]!r}). Give date columns with --start and "
-                         "--stop, or a column of durations with --time.")
-    needed = pd.Series(True, index=column.index) if needed is None else needed
-    problems.add(needed & text.isna(), f"missing {what} ({name})")
-    bad = needed & text.notna() & dates.isna()
-    problems.add(bad, "date " + text[bad].map(repr) + f" in {name} is not a date")
+                         f"{raw.name}: column {name!r} holds no dates (e.g. {first!r}). Give "
+                         "date columns with --start and --stop, or a column of durations "
+                         "with --time.")
+    needed = np.ones(no_date.size, dtype=bool) if needed is None else needed
+    problems.add(needed & codes.missing, f"missing {what} ({name})")
+    bad = needed & ~codes.missing & no_date
+    problems.add(bad, codes.described(bad, lambda t: f"date {t!r} in {name} is not a date"))
     return dates
 
 
 def _endpoint_from_dates(raw: RawTable, spec: AnalysisSpec, codings: dict[str, list[str]],
                          problems: _Problems, issues: list[Issue]
-                         ) -> tuple[pd.Series, pd.Series, pd.Series]:
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Time from ``start`` to the earliest event that happened (on or before the cut-off),
     else to the last contact, or to the cut-off when the patient was followed beyond it."""
     endpoint: Endpoint = spec.endpoint
@@ -227,69 +259,96 @@ def _endpoint_from_dates(raw: RawTable, spec: AnalysisSpec, codings: dict[str, l
     order = spec.date_format
     cutoff = pd.Timestamp(spec.cutoff) if spec.cutoff else None
     start = _dates(raw, endpoint.start, order, problems, what="start date")
-    index = raw.frame.index
-    event_date = pd.Series(pd.NaT, index=index, dtype="datetime64[s]")
-    event_name = pd.Series("", index=index, dtype=object)
-    any_event = pd.Series(False, index=index)
-    beyond_cutoff = pd.Series(False, index=index)
+    n = len(raw.frame)
+    event_date = pd.Series(pd.NaT, index=raw.frame.index, dtype="datetime64[s]")
+    event_name = np.full(n, "", dtype=object)
+    any_event = np.zeros(n, dtype=bool)
+    beyond_cutoff = np.zeros(n, dtype=bool)
     for source in endpoint.events:
         assert source.date is not None
         flags = _event_flags(raw, source, codings[source.column], problems, issues)
-        flags = flags.fillna(False).astype(bool)
         when = _dates(raw, source.date, order, problems, needed=flags,
                       what=f"date of {source.column}")
         if cutoff is not None:
-            after = flags & (when > cutoff)
+            after = flags & (when > cutoff).to_numpy()
             beyond_cutoff |= after
-            flags &= ~after
-        earlier = flags & when.notna() & (event_date.isna() | (when < event_date))
+            flags = flags & ~after
+        earlier = flags & when.notna().to_numpy() & (
+            event_date.isna() | (when < event_date)).to_numpy()
         event_date = event_date.mask(earlier, when)
-        event_name = event_name.mask(earlier, source.column)
+        event_name[earlier] = source.column
         any_event |= flags
     censor_date, censor_reason = _censoring(raw, spec, problems, ~any_event & ~beyond_cutoff)
     if cutoff is not None:
-        late = ~any_event & (beyond_cutoff | (censor_date > cutoff))
+        late = ~any_event & (beyond_cutoff | (censor_date > cutoff).to_numpy())
         censor_date = censor_date.mask(late, cutoff)
-        censor_reason = censor_reason.mask(late, f"censored at cut-off {cutoff.date()}")
+        censor_reason[late] = f"censored at cut-off {cutoff.date()}"
         problems.add(start > cutoff, f"the start date ({endpoint.start}) is after the data "
                                      f"cut-off {cutoff.date()}")
     stop = event_date.where(any_event, censor_date)
     days = (stop - start).dt.total_seconds() / 86400.0
     problems.add(days < 0, "the event or last-contact date is before the start date "
                            f"({endpoint.start})")
-    reason = np.where(any_event, event_name + " on " + stop.dt.date.astype(str), censor_reason)
-    return (days / TIME_UNITS[spec.time_unit], any_event.where(stop.notna()),
-            pd.Series(reason, index=index, dtype=object))
+    reason = censor_reason
+    dated = any_event & stop.notna().to_numpy()
+    reason[any_event] = np.nan  # no date: the row is excluded
+    reason[dated] = event_name[dated] + _day_texts(stop, " on ")[dated]
+    return ((days / TIME_UNITS[spec.time_unit]).to_numpy(dtype=np.float64), any_event,
+            reason)
 
 
 def _censoring(raw: RawTable, spec: AnalysisSpec, problems: _Problems,
-               needed: pd.Series) -> tuple[pd.Series, pd.Series]:
+               needed: np.ndarray) -> tuple[pd.Series, np.ndarray]:
     """The last-contact date (needed where no event happened) and its reason text."""
     column = spec.endpoint.last_contact or spec.endpoint.events[0].date
     assert column is not None
     dates = _dates(raw, column, spec.date_format, problems, needed=needed,
                    what="date of last contact")
-    reason = "censored at last contact " + dates.dt.date.astype(str)
-    return dates, reason.astype(object)
+    return dates, _day_texts(dates, "censored at last contact ")
 
 
-def _group_text(frame: pd.DataFrame, column: str | None, problems: _Problems) -> pd.Series:
+def _day_texts(dates: pd.Series, before: str) -> np.ndarray:
+    """``before`` + each date as "2016-03-12" (NaN for no date), each distinct date
+    formatted once."""
+    codes, days = pd.factorize(dates, use_na_sentinel=True)
+    texts = [before + day for day in pd.Series(days).dt.date.astype(str).tolist()]
+    return np.array(texts + [np.nan], dtype=object)[codes]
+
+
+def _patient_texts(raw: RawTable, column: str | None, rows: np.ndarray) -> np.ndarray:
+    """Each row's patient: the id cell ("" when empty), else the row number."""
     if column is None:
-        return pd.Series(ALL_PATIENTS, index=frame.index, dtype=object)
-    text = cell_text(frame[column])
-    problems.add(text.isna(), f"missing group ({column})")
-    return text
+        return memoised(raw, "row numbers", lambda: rows.astype(str).astype(object))
+    codes = column_codes(raw, column)
+    return codes.per_row(codes.texts, "")
 
 
-def _group_order(column: pd.Series | None, text: pd.Series, reference: str | None,
+def _groups(raw: RawTable, spec: AnalysisSpec,
+            keep: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
+    """The group code of each kept row and the group labels, reference first."""
+    if spec.group is None:
+        labels = _group_order(None, [ALL_PATIENTS], spec.reference, raw.name, None)
+        return np.zeros(int(keep.sum()), dtype=np.int64), labels
+    codes = column_codes(raw, spec.group)
+    kept = codes.codes[keep]
+    present = codes.texts[pd.unique(kept)].tolist()  # in order of first appearance
+    labels = _group_order(raw.frame[spec.group], present, spec.reference, raw.name,
+                          spec.group)
+    position = {g: i for i, g in enumerate(labels)}
+    return np.array([position[t] if t in position else -1 for t in codes.texts.tolist()],
+                    dtype=np.int64)[kept], labels
+
+
+def _group_order(column: pd.Series | None, present: list[str], reference: str | None,
                  source: str, name: str | None) -> tuple[str, ...]:
     """Groups in natural order (the file's own order for categorical columns, e.g. SPSS
     value labels), reference first."""
     if column is not None and isinstance(column.dtype, pd.CategoricalDtype):
-        present = set(text.unique())
-        labels = [str(c) for c in column.cat.categories if str(c) in present]
+        found = set(present)
+        labels = [str(c) for c in column.cat.categories if str(c) in found]
+        labels += sorted(found.difference(labels), key=natural_key)  # cells not read as labels
     else:
-        labels = sorted(text.unique(), key=natural_key)
+        labels = sorted(present, key=natural_key)
     if reference is not None:
         if reference not in labels:
             raise InputError("reference_not_found",
@@ -300,22 +359,43 @@ def _group_order(column: pd.Series | None, text: pd.Series, reference: str | Non
     return tuple(labels)
 
 
-def _strata(frame: pd.DataFrame, columns: tuple[str, ...],
+MAX_DENSE_KEYS = 1 << 22
+"""Strata combinations are numbered by counting up to this many possible keys per row."""
+
+
+def _strata(raw: RawTable, columns: tuple[str, ...], keep: np.ndarray,
             issues: list[Issue]) -> tuple[np.ndarray | None, tuple[str, ...]]:
-    """Combined strata codes (-1 where any strata value is missing)."""
+    """Combined strata codes of the kept rows (-1 where any strata value is missing), the
+    labels ("a / b") in sorted order."""
     if not columns:
         return None, ()
-    parts = [cell_text(frame[c]) for c in columns]
-    missing = pd.concat([p.isna() for p in parts], axis=1).any(axis=1)
-    key = parts[0].astype(str)
-    for part in parts[1:]:
-        key = key + " / " + part.astype(str)
-    key = key.where(~missing)
-    codes, uniques = pd.factorize(key, sort=True)
-    if missing.any():
+    parts = [column_codes(raw, c) for c in columns]
+    combination = np.zeros(int(keep.sum()), dtype=np.int64)
+    combinations: list[tuple[int, ...]] = [()]
+    for part in parts:
+        width = part.texts.size + 1  # the codes -1 .. size-1, shifted to 0 .. size
+        combination, found = _dense(combination * width + part.codes[keep] + 1)
+        combinations = [(*combinations[key // width], key % width - 1) for key in found]
+    labels = {c: " / ".join(str(p.texts[i]) for p, i in zip(parts, c, strict=True))
+              for c in combinations if min(c) >= 0}
+    uniques = sorted(set(labels.values()))
+    code_of = {text: i for i, text in enumerate(uniques)}
+    codes = np.array([code_of[labels[c]] if c in labels else -1 for c in combinations],
+                     dtype=np.int64)[combination]
+    missing = int((codes < 0).sum())
+    if missing:
         issues.append(Issue("strata_missing",
-                            f"{int(missing.sum())} patients have no value in "
+                            f"{missing} patients have no value in "
                             f"{', '.join(columns)}: they are left out of the stratified "
                             "analyses only."))
-    return codes.astype(np.int64), tuple(str(u) for u in uniques)
+    return codes, tuple(uniques)
 
+
+def _dense(keys: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """Keys renumbered 0.. in increasing order, and the key of each number."""
+    size = int(keys.max(initial=-1)) + 1
+    if size > MAX_DENSE_KEYS and size > 4 * keys.size:
+        found, dense = np.unique(keys, return_inverse=True)
+        return dense.reshape(-1), found.tolist()
+    present = np.bincount(keys, minlength=size) > 0
+    return (np.cumsum(present) - 1)[keys], np.flatnonzero(present).tolist()

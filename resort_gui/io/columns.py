@@ -1,0 +1,80 @@
+"""A raw table's columns read once: each cell's text as a code, kept while the table lives.
+
+A ``RawTable`` never changes once read, while the window analyses it again after every
+settings change (a regrouping, one patient excluded). Reading a million cells as text
+(``cells.cell_text``: a hash of every cell, strings compared and copied) was most of
+``build_cohort``'s time there. ``column_codes`` reads a column once per table and keeps a
+small integer code per row and one text per distinct cell (about 1 MB per million rows for
+a column of a few values, 12 MB for a column of identifiers), only for the columns an
+analysis has used, and drops it with the table. ``memoised`` keeps other per-column
+conversions (numbers, dates) the same way.
+
+Analyses run on pool threads: the memo is guarded by a lock (two threads may both compute
+a missing entry; the first one stored is kept) and the arrays handed out are read-only.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import numpy as np
+
+from resort_gui.io.cells import cell_codes
+from resort_gui.io.table import RawTable
+
+Value = TypeVar("Value")
+
+_MEMO: weakref.WeakKeyDictionary[RawTable, dict[Hashable, Any]] = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True, eq=False)
+class ColumnCodes:
+    """``texts[codes[i]]`` is the text of row i as ``cell_text`` reads it, ``codes[i] == -1``
+    an empty cell. ``texts`` are distinct, in order of first appearance."""
+
+    codes: np.ndarray
+    texts: np.ndarray
+
+    @property
+    def missing(self) -> np.ndarray:
+        return self.codes < 0
+
+    def per_row(self, per_text: np.ndarray, empty: object) -> np.ndarray:
+        """``per_text[codes]``: a value per row from a value per text (``empty`` for -1)."""
+        return np.append(per_text, np.array([empty], dtype=per_text.dtype))[self.codes]
+
+    def described(self, rows: np.ndarray, describe: Callable[[str], str]) -> np.ndarray:
+        """``describe(text)`` for each row of the mask ``rows`` (rows that have a text), in
+        row order; each distinct text described once."""
+        found, which = np.unique(self.codes[rows], return_inverse=True)
+        texts = np.array([describe(t) for t in self.texts[found].tolist()], dtype=object)
+        return texts[which.reshape(-1)]
+
+
+def memoised(raw: RawTable, key: Hashable, compute: Callable[[], Value]) -> Value:
+    """``compute()``, once per ``raw`` and ``key`` while ``raw`` lives."""
+    with _LOCK:
+        found = _MEMO.get(raw, {})
+        if key in found:
+            return found[key]  # type: ignore[no-any-return]
+    value = compute()
+    with _LOCK:
+        return _MEMO.setdefault(raw, {}).setdefault(key, value)  # type: ignore[no-any-return]
+
+
+def column_codes(raw: RawTable, column: str) -> ColumnCodes:
+    """The cells of ``column`` of ``raw`` as codes into their texts."""
+    return memoised(raw, ("codes", column), lambda: _codes(raw, column))
+
+
+def _codes(raw: RawTable, column: str) -> ColumnCodes:
+    codes, texts = cell_codes(raw.frame[column])
+    codes = codes.astype(np.min_scalar_type(-max(texts.size, 1)), copy=False)
+    codes.flags.writeable = False
+    texts.flags.writeable = False
+    return ColumnCodes(codes, texts)
