@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# a text that starts like a formula, in texts joined as "\n" + "\n".join(texts)
+_FORMULA_START = re.compile(f"\n[{re.escape(''.join(FORMULA_PREFIXES))}]")
 
 
 def neutralise_cell(value: Any) -> Any:
@@ -21,6 +24,17 @@ def neutralise_cell(value: Any) -> Any:
     except ValueError:
         return "'" + value
     return value
+
+
+def may_start_a_formula(values: Sequence[object]) -> bool:
+    """False when no text among ``values`` starts like a formula, so that ``neutralise_cell``
+    would change none of them: one search over a whole column instead of a call per cell
+    (True may also mean a later line of a text with several lines starts like one)."""
+    try:
+        joined = "\n".join(values)  # type: ignore[arg-type]
+    except TypeError:  # numbers or missing values among the texts
+        joined = "\n".join(value for value in values if isinstance(value, str))
+    return _FORMULA_START.search("\n" + joined) is not None
 
 
 def write_atomically(path: Path, write: Callable[[IO[Any]], None], *, binary: bool = False,

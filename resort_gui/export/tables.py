@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from resort_gui.domain.results import AnalysisResult, GroupResult
-from resort_gui.export.safe_write import neutralise_cell, write_atomically
+from resort_gui.export.safe_write import may_start_a_formula, neutralise_cell, write_atomically
 from resort_gui.export.trial_tables import trial_tables
 
 
@@ -92,7 +92,8 @@ def write_csv(frame: pd.DataFrame, path: Path, protect: tuple[Path, ...] = ()) -
     """Write ``frame`` as the contract's CSV: formula-safe text, empty cells for NaN."""
     safe = frame.copy()
     for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+        text = safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column])
+        if text and may_start_a_formula(safe[column].tolist()):
             safe[column] = safe[column].map(neutralise_cell)
     safe.columns = [neutralise_cell(str(c)) for c in safe.columns]
     safe = safe.replace([np.inf, -np.inf], np.nan)

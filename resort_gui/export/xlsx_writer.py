@@ -29,7 +29,7 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
-from resort_gui.export.safe_write import FORMULA_PREFIXES, neutralise_cell
+from resort_gui.export.safe_write import may_start_a_formula, neutralise_cell
 
 # Deflate level 1: a third of level 6's time for a file ~25% larger (the 200,000-patient
 # workbook: ~0.1 s less, a few MB more); these files are written once and read rarely.
@@ -60,10 +60,8 @@ _FROZEN_HEADER = ('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" sta
                   '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>')
 
 _BOOLEAN = {True: ' t="b"><v>1</v></c>', False: ' t="b"><v>0</v></c>'}
-# In a column's texts joined as "\n" + "\n".join(texts) + "\n": a text that starts like a
-# formula, and white space at either end of a text (both also found inside texts with several
-# lines, which only costs the slower way).
-_FORMULA_START = re.compile(f"\n[{re.escape(''.join(FORMULA_PREFIXES))}]")
+# white space at either end of a text, in texts joined as "\n" + "\n".join(texts) + "\n"
+# (also found inside a text with several lines, which only costs xml:space="preserve")
 _EDGE_SPACE = ("\n\n", *(f"{c}\n" for c in " \t\r"), *(f"\n{c}" for c in " \t\r"))
 _NOT_XML_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
 # a character XML cannot carry, or an underscore that a reader would take for the start of an
@@ -210,8 +208,7 @@ def _text_column(values: list[str]) -> _Column:
     case (a formula's first character, a character to escape, spaces at either end), so
     most columns need no work value by value."""
     joined = "\n" + "\n".join(values) + "\n"
-    texts = values if _FORMULA_START.search(joined) is None else [
-        neutralise_cell(text) for text in values]
+    texts = list(map(neutralise_cell, values)) if may_start_a_formula(values) else values
     width = max(map(len, texts), default=0)
     escaped = list(map(_escape_one, texts)) if _needs_escape(joined) else texts
     gaps = "" in escaped

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from resort_gui.export.safe_write import neutralise_cell, write_atomically
+from resort_gui.export.safe_write import may_start_a_formula, neutralise_cell, write_atomically
 
 
 def test_written_file_has_the_usual_permissions(tmp_path: Path) -> None:
@@ -49,3 +49,14 @@ def test_formula_like_text_is_quoted(text: str) -> None:
 @pytest.mark.parametrize("value", ["-1.5", "+2", "observation", 3.0, None])
 def test_numbers_and_plain_text_are_left_alone(value: object) -> None:
     assert neutralise_cell(value) == value
+
+
+
+@pytest.mark.parametrize(("values", "may"), [
+    (["a", "b"], False), (["a", 3, None, float("nan")], False), ([], False),
+    (["a", "=1", "b"], True), ([1, "@x"], True), (["\tx"], True), (["\rx", "y"], True),
+    (["-1.5"], True), (["x\n=y"], True)])  # the last two: True, though nothing changes
+def test_one_search_finds_every_column_with_a_formula(values: list, may: bool) -> None:
+    assert may_start_a_formula(values) is may
+    if not may:
+        assert [neutralise_cell(v) for v in values] == values
