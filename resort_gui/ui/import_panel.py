@@ -507,9 +507,11 @@ class EventEditor(QFrame):
             form.addRow(QLabel(f"Column {source.column} has too many different values to be an "
                                "event code.", wordWrap=True, objectName="problem"))
         self.column.activated.connect(self._on_column_chosen)
-        self.date.activated.connect(lambda _: panel.set_event(
-            index, replace(self.source, date=self.date.currentData() or None),
-            "Set the event date"))
+        self.date.activated.connect(self._on_date_chosen)
+
+    def _on_date_chosen(self) -> None:
+        self.panel.set_event(self.index, replace(self.source, date=self.date.currentData() or None),
+                             "Set the event date")
 
     def _on_column_chosen(self) -> None:
         column = self.column.currentData() or ""
