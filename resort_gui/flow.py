@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -20,42 +21,61 @@ from resort_gui.domain.cohort import Cohort
 from resort_gui.domain.errors import Issue
 from resort_gui.domain.trial_results import FlowCount, ParticipantFlow
 from resort_gui.io.cells import NO_WORDS, YES_WORDS, cell_text
+from resort_gui.io.columns import column_codes
+from resort_gui.io.table import RawTable
 
 NO_REASON = "reason not given"
 NO_ARM = "(no arm)"
 
 
-def participant_flow(cohort: Cohort, arms: pd.Series, screening: pd.DataFrame | None = None,
-                     *, patient: str = "patient_id", randomised: str = "randomised",
-                     reason: str = "reason_not_randomised", sheet: str = "screening",
-                     ) -> tuple[ParticipantFlow, list[Issue]]:
-    """CONSORT counts of ``cohort``. ``arms`` is the arm cell of every row of the patients'
-    sheet, indexed by spreadsheet row number; ``screening`` the screening log (optional)
-    with the named columns."""
+def participant_flow(cohort: Cohort, patients: RawTable, arm: str,
+                     screening: pd.DataFrame | None = None, *, patient: str = "patient_id",
+                     randomised: str = "randomised", reason: str = "reason_not_randomised",
+                     sheet: str = "screening") -> tuple[ParticipantFlow, list[Issue]]:
+    """CONSORT counts of ``cohort``, built from the patients' sheet ``patients`` whose column
+    ``arm`` holds the arms; ``screening`` is the screening log (optional) with the named
+    columns."""
     issues: list[Issue] = []
     labels = tuple(cohort.group_labels)
-    arm_text = cell_text(arms)
+    arms = column_codes(patients, arm)
     counts: list[FlowCount] = []
     screened = None
     if screening is not None:
         screened, before = _screening_counts(screening, patient, randomised, reason, sheet,
-                                             int(arm_text.size), issues)
+                                             int(arms.codes.size), issues)
         counts += before
-    counts += _per_arm("randomised", arm_text.fillna(NO_ARM), labels)
-    excluded = pd.DataFrame([(e.row, e.reason) for e in cohort.excluded],
-                            columns=["row", "reason"])
-    excluded["arm"] = excluded["row"].map(arm_text).fillna(NO_ARM)
-    for (arm, why), group in excluded.groupby(["arm", "reason"], sort=False):
-        counts.append(FlowCount("excluded", str(arm), str(why), int(len(group))))
-    analysed = pd.Series(np.asarray(labels, dtype=object)[cohort.group])
-    counts += _per_arm("analysed", analysed, labels)
+    names = np.append(arms.texts, NO_ARM).astype(object)  # code -1: no arm
+    found = np.bincount(arms.codes + 1, minlength=names.size)
+    counts += _per_arm("randomised", np.roll(names, 1), found, labels)
+    excluded_rows = np.array([e.row for e in cohort.excluded], dtype=np.int64)
+    at = _positions(patients.row_numbers().to_numpy(), excluded_rows)
+    arm_codes = np.where(at >= 0, arms.codes[np.maximum(at, 0)], -1)
+    by_arm_and_reason = Counter(zip(names[arm_codes].tolist(),
+                                    [e.reason for e in cohort.excluded], strict=True))
+    counts += [FlowCount("excluded", str(a), str(why), n)
+               for (a, why), n in by_arm_and_reason.items()]
+    analysed = np.bincount(cohort.group, minlength=len(labels))
+    counts += _per_arm("analysed", np.array(labels, dtype=object), analysed, labels)
     return ParticipantFlow(counts=tuple(counts), groups=labels, screened=screened), issues
 
 
-def _per_arm(stage: str, arms: pd.Series, labels: Sequence[str]) -> list[FlowCount]:
-    found = arms.value_counts()
-    order = [*labels, *sorted(a for a in found.index if a not in labels)]
-    return [FlowCount(stage, str(arm), "", int(found.get(arm, 0))) for arm in order]
+def _positions(numbers: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The position of each of ``rows`` among the row ``numbers`` (-1 when absent)."""
+    if numbers.size and np.all(numbers[1:] > numbers[:-1]):  # the usual, increasing order
+        at = np.minimum(np.searchsorted(numbers, rows), numbers.size - 1)
+        return np.where(numbers[at] == rows, at, -1) if rows.size else at
+    return pd.Index(numbers).get_indexer(rows)
+
+
+def _per_arm(stage: str, arms: np.ndarray, n: np.ndarray,
+             labels: Sequence[str]) -> list[FlowCount]:
+    """The count ``n`` of each arm, the groups in their order then the other arms sorted."""
+    found: Counter[str] = Counter()
+    for name, count in zip(arms.tolist(), n.tolist(), strict=True):
+        if count:
+            found[name] += count
+    order = [*labels, *sorted(a for a in found if a not in labels)]
+    return [FlowCount(stage, str(name), "", int(found.get(name, 0))) for name in order]
 
 
 def _screening_counts(screening: pd.DataFrame, patient: str, randomised: str, reason: str,

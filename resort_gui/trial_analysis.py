@@ -50,7 +50,8 @@ def trial_analyses(cohort: Cohort, spec: AnalysisSpec, cox: CoxModel | None,
                    sheets: TrialSheets | None) -> TrialAnalyses:
     """Everything of this module that ``spec`` asks for and the data allow."""
     out = TrialAnalyses()
-    patients = sheets.patient_rows(cohort) if sheets is not None else None
+    patients = sheets.patient_rows(cohort) if sheets is not None and _reads_patient_rows(
+        spec) else None
     design = model_design(cohort, spec, patients)
     adjusted = _adjusted_cox(cohort, spec, design, out) if design.terms != _group_terms(
         cohort) else None
@@ -58,8 +59,29 @@ def trial_analyses(cohort: Cohort, spec: AnalysisSpec, cox: CoxModel | None,
     model, X = (adjusted, design.matrix) if adjusted is not None else (
         cox, group_design(cohort.group, len(cohort.group_labels)))
     out.fields["ph_test"] = _ph_test(cohort, model, X, out)
-    if patients is None or sheets is None:
+    if sheets is None:
         return out
+    if patients is not None:
+        _patient_analyses(cohort, spec, patients, out)
+    if spec.safety is not None and sheets.adverse_events is not None:
+        out.fields["safety"] = _safety(cohort, spec, sheets, out)
+    if spec.group is not None:
+        out.fields["flow"] = _flow(cohort, spec, sheets, out)
+    if spec.secondary_endpoints:
+        out.fields["secondary"] = secondary_analyses(spec, sheets)
+    return out
+
+
+def _reads_patient_rows(spec: AnalysisSpec) -> bool:
+    """Whether ``spec`` asks for an analysis of the patients' other columns (covariates,
+    competing risks, subgroups, Table 1): only then are their rows gathered."""
+    return bool(spec.covariates or spec.cause_value is not None or spec.subgroups
+                or spec.baseline_columns)
+
+
+def _patient_analyses(cohort: Cohort, spec: AnalysisSpec, patients: pd.DataFrame,
+                      out: TrialAnalyses) -> None:
+    """Competing risks, subgroups and Table 1 (``patients``: the cohort's rows)."""
     if spec.cause_value is not None:
         out.fields["competing"] = _competing(cohort, spec, patients, out)
     if spec.subgroups and len(cohort.group_labels) >= 2:
@@ -70,13 +92,6 @@ def trial_analyses(cohort: Cohort, spec: AnalysisSpec, cox: CoxModel | None,
     if spec.baseline_columns:
         out.fields["baseline"] = baseline_table(patients, spec.baseline_columns, cohort.group,
                                                 cohort.group_labels)
-    if spec.safety is not None and sheets.adverse_events is not None:
-        out.fields["safety"] = _safety(cohort, spec, sheets, out)
-    if spec.group is not None:
-        out.fields["flow"] = _flow(cohort, spec, sheets, out)
-    if spec.secondary_endpoints:
-        out.fields["secondary"] = secondary_analyses(spec, sheets)
-    return out
 
 
 def secondary_spec(spec: AnalysisSpec, endpoint: Endpoint) -> AnalysisSpec:
@@ -229,7 +244,7 @@ def _flow(cohort: Cohort, spec: AnalysisSpec, sheets: TrialSheets, out: TrialAna
     screening = sheets.screening.frame if sheets.screening is not None else None
     source = spec.screening
     flow, issues = participant_flow(
-        cohort, sheets.column_by_row(spec.group), screening,
+        cohort, sheets.patients, spec.group, screening,
         **({} if source is None else {"patient": source.patient,
                                       "randomised": source.randomised,
                                       "reason": source.reason, "sheet": source.sheet}))

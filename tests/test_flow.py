@@ -3,6 +3,8 @@ per arm, from the demo workbook and from hand-made tables."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -11,7 +13,7 @@ from resort_gui.demo import demo_path, demo_spec
 from resort_gui.domain.cohort import Cohort, ExcludedRow
 from resort_gui.domain.spec import Exclusion, replace
 from resort_gui.flow import NO_ARM, NO_REASON, participant_flow
-from resort_gui.io import build_cohort, read_table
+from resort_gui.io import RawTable, build_cohort, read_table
 from resort_gui.io.sheets import read_trial_sheets
 
 
@@ -24,15 +26,22 @@ def cohort(groups: list[int], excluded: tuple[ExcludedRow, ...]) -> Cohort:
                   sha256="")
 
 
+def patients(arms: list[str | None]) -> RawTable:
+    """A patients' sheet of ``arms`` from spreadsheet row 2 on."""
+    return RawTable(frame=pd.DataFrame({"arm": arms}), path=Path("trial.xlsx"),
+                    sheet="patients", sheets=("patients", "screening"), first_data_row=2,
+                    sha256="")
+
+
 def test_counts_per_arm_with_reasons() -> None:
-    arms = pd.Series(["A", "B", "A", "B", None, "A"], index=range(2, 8))
+    arms = patients(["A", "B", "A", "B", None, "A"])
     excluded = (ExcludedRow(5, "p3", "missing time"), ExcludedRow(6, "p4", "missing group"),
                 ExcludedRow(7, "p5", "missing time"))
     screening = pd.DataFrame({"patient_id": ["s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8",
                                              None],
                               "randomised": ["yes"] * 6 + ["no", "No", "no"],
                               "reason_not_randomised": [None] * 6 + ["declined", None, "x"]})
-    flow, issues = participant_flow(cohort([0, 1, 0], excluded), arms, screening)
+    flow, issues = participant_flow(cohort([0, 1, 0], excluded), arms, "arm", screening)
     assert flow.screened == 8 and flow.total("screened") == 8
     assert dict(flow.reasons("not_randomised")) == {"declined": 1, NO_REASON: 1}
     assert [(c.group, c.n) for c in flow.counts if c.stage == "randomised"] == [
@@ -45,10 +54,10 @@ def test_counts_per_arm_with_reasons() -> None:
 
 
 def test_a_log_that_disagrees_with_the_patients_sheet_is_noted() -> None:
-    arms = pd.Series(["A", "B"], index=[2, 3])
+    arms = patients(["A", "B"])
     screening = pd.DataFrame({"patient_id": ["a", "b", "c"], "randomised": ["yes", "?", "no"],
                               "reason_not_randomised": [None, None, "x"]})
-    _, issues = participant_flow(cohort([0, 1], ()), arms, screening)
+    _, issues = participant_flow(cohort([0, 1], ()), arms, "arm", screening)
     codes = {i.code for i in issues}
     assert codes == {"screening_unclear", "screening_mismatch"}
 
@@ -66,3 +75,16 @@ def test_demo_flow_adds_up() -> None:
                 == flow.total("analysed", arm))
     assert flow.total("excluded") == 1
     assert flow.reasons("excluded", "sorafenib")[0][0].startswith("excluded by hand")
+
+
+def test_an_excluded_row_set_aside_while_reading_has_no_arm() -> None:
+    for rows in ([2, 3, 4], [4, 2, 3]):  # row numbers in order, and not
+        sheet = RawTable(frame=pd.DataFrame({"arm": ["A", "B", "B"]}), path=Path("t.csv"),
+                         sheet=None, sheets=(), first_data_row=2, sha256="",
+                         rows=np.array(rows))
+        excluded = (ExcludedRow(rows[1], "p", "missing time"), ExcludedRow(9, "", "a footer"))
+        flow, _ = participant_flow(cohort([0, 1], excluded), sheet, "arm")
+        assert dict(flow.reasons("excluded", "B")) == {"missing time": 1}
+        assert dict(flow.reasons("excluded", NO_ARM)) == {"a footer": 1}
+        assert [(c.group, c.n) for c in flow.counts if c.stage == "randomised"] == [
+            ("A", 1), ("B", 2)]
