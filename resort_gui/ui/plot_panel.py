@@ -100,8 +100,10 @@ class PlotPanel(QWidget):
             return "Open a spreadsheet to see the Kaplan-Meier curves."
         if self.session.problems:
             items = "".join(f"<li>{_escape(p)}</li>" for p in self.session.problems)
-            return ("<p><b>The curves appear as soon as the roles are complete.</b></p>"
-                    f"<ul>{items}</ul><p>Set them on the \u201cData and roles\u201d tab.</p>")
+            return ("<p><b>The curves appear as soon as these are settled.</b></p>"
+                    f"<ul>{items}</ul><p>Columns and events are set on the \u201cData and "
+                    "roles\u201d tab; the other analyses' sheets and columns under Analysis "
+                    "settings.</p>")
         return "Analysing\u2026"
 
     def _add_cursor(self) -> None:
