@@ -11,8 +11,11 @@ not for the non-characters U+FFFE and U+FFFF, which XML cannot carry either.
 
 from __future__ import annotations
 
+import csv
 import math
 import re
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
 from datetime import datetime
@@ -255,3 +258,30 @@ def test_non_characters_are_written_as_excels_escape(tmp_path: Path) -> None:
     path = tmp_path / "results.xlsx"
     write_workbook(path, {"t": pd.DataFrame({"t": ["a\ufffe\uffffb"]})}, [])
     assert read_openpyxl(path)["t"][1] == ["a\ufffe\uffffb"]  # as Excel decodes it
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_reads_every_sheet(tmp_path: Path) -> None:
+    """A third reader, the nearest to Excel: LibreOffice turns every sheet into a CSV (its
+    numbers to 15 significant digits, as it shows them)."""
+    tables = hostile_tables()
+    path = tmp_path / "results.xlsx"
+    write_workbook(path, tables, [("Program", "resort-gui")])
+    every_sheet = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                    "--headless", "--convert-to", every_sheet, "--outdir", str(tmp_path),
+                    str(path)], check=True, capture_output=True, timeout=300)
+    for name, frame in tables.items():
+        with (tmp_path / f"results-{name}.csv").open(encoding="utf-8", newline="") as handle:
+            got = trimmed([[v or None for v in row] for row in csv.reader(handle)],
+                          frame.shape[1])
+        want = expected_grid(frame)
+        assert len(got) == len(want), name
+        for got_row, want_row in zip(got, want, strict=True):
+            for g, w in zip(got_row, want_row, strict=True):
+                if isinstance(w, bool):
+                    assert g == str(w).upper(), (name, g, w)
+                elif isinstance(w, int | float):
+                    assert math.isclose(float(g), w, rel_tol=1e-14), (name, g, w)
+                else:
+                    assert g == w, (name, g, w)
