@@ -60,10 +60,10 @@ def run_analysis(cohort: Cohort, spec: AnalysisSpec,
     cox, cox_strat = None, None
     comparisons = Comparisons.none()
     if len(groups) >= 2:
-        with shared_event_tables():  # the ~15 tests share their two event tables
-            comparisons = compare_groups(by_time, spec, groups)
         cox = _cox(by_time, spec, stratified=False)
         cox_strat = _cox(by_time, spec, stratified=True) if cohort.strata is not None else None
+        with shared_event_tables():  # the ~15 tests share their two event tables
+            comparisons = compare_groups(by_time, spec, groups, cox)
         notes += comparisons.issues
         notes += [Issue("cox_not_computed", f"Cox model: {m.note}")
                   for m in (cox, cox_strat) if m is not None and m.note]

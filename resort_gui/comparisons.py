@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from resort_gui.domain.cohort import Cohort
 from resort_gui.domain.errors import InputError, Issue
 from resort_gui.domain.results import (
+    CoxModel,
     FloatArray,
     GroupResult,
     GroupTest,
@@ -43,6 +44,7 @@ from resort_gui.stats.compare import (
     weighted_test,
 )
 from resort_gui.stats.cox import cox_ph
+from resort_gui.stats.distinct import is_sorted
 from resort_gui.stats.milestones import rmst_difference, survival_difference
 
 OTHER_WEIGHTS = ("gehan_breslow", "tarone_ware", "peto_peto", "modified_peto")
@@ -88,16 +90,22 @@ class _Sorted:
 
     @classmethod
     def of(cls, cohort: Cohort) -> _Sorted:
+        """The cohort's own arrays when they are in time order already (``run_analysis``
+        sorts them), so that the tests share event tables with its other estimators."""
+        k = len(cohort.group_labels)
+        if is_sorted(cohort.time):
+            return cls(cohort.time, cohort.event, cohort.group, cohort.strata, k)
         order = np.argsort(cohort.time, kind="stable")
         strata = None if cohort.strata is None else cohort.strata[order]
-        return cls(cohort.time[order], cohort.event[order], cohort.group[order], strata,
-                   len(cohort.group_labels))
+        return cls(cohort.time[order], cohort.event[order], cohort.group[order], strata, k)
 
 
-def compare_groups(cohort: Cohort, spec: AnalysisSpec,
-                   groups: tuple[GroupResult, ...]) -> Comparisons:
+def compare_groups(cohort: Cohort, spec: AnalysisSpec, groups: tuple[GroupResult, ...],
+                   cox: CoxModel | None = None) -> Comparisons:
     """The comparison family for a cohort of two or more groups (``groups`` are the per-group
-    results of ``run_analysis``, in group-code order, the reference first).
+    results of ``run_analysis``, in group-code order, the reference first; ``cox`` its
+    unstratified Cox model of the groups, if at hand: with two groups that is the pairwise
+    model of its ties method, not fitted again).
 
     Raises ``InputError`` when the spec's group order or trend scores do not fit the groups.
     """
@@ -106,7 +114,7 @@ def compare_groups(cohort: Cohort, spec: AnalysisSpec,
     scores = trend_scores(cohort, spec, order)
     tests, trend = _tests(data, spec, scores)
     pairwise, raw_p = _pairwise(data, spec, cohort.group_labels, order)
-    hazard_ratios, hr_notes = _hazard_ratios(data, spec, cohort.group_labels, raw_p)
+    hazard_ratios, hr_notes = _hazard_ratios(data, spec, cohort.group_labels, raw_p, cox)
     milestones, rmst = _milestones(groups, spec)
     issues = (_test_issues(tests) + _pairwise_issues(pairwise) + hr_notes
               + _milestone_issues(milestones, rmst))
@@ -220,13 +228,14 @@ def _pairwise(data: _Sorted, spec: AnalysisSpec, labels: tuple[str, ...],
     """Pairwise log-rank tests (stratified too), listed in the group order; and the raw
     unstratified p-value of every pair, for the log-rank hazard ratios."""
     position = np.array([order.index(g) for g in labels], dtype=np.int64)
+    group = data.group if order == labels else position[data.group]  # same: shared tables
     rows: list[PairwiseComparison] = []
     raw_p: dict[frozenset[str], float] = {}
     for name, strata in (("logrank", None), ("logrank_stratified", data.strata)):
         if name == "logrank_stratified" and strata is None:
             continue
-        result = pairwise_tests(data.time, data.event, position[data.group], adjust="none",
-                                strata=strata, n_groups=data.k)
+        result = pairwise_tests(data.time, data.event, group, adjust="none", strata=strata,
+                                n_groups=data.k)
         pairs = [(order[i], order[j]) for i, j in zip(result.group1, result.group2,
                                                       strict=True)]
         if strata is None:
@@ -252,15 +261,17 @@ def _pairwise_issues(pairwise: tuple[PairwiseComparison, ...]) -> list[Issue]:
 
 
 def _hazard_ratios(data: _Sorted, spec: AnalysisSpec, labels: tuple[str, ...],
-                   raw_p: dict[frozenset[str], float],
+                   raw_p: dict[frozenset[str], float], cox: CoxModel | None,
                    ) -> tuple[tuple[HazardRatio, ...], list[Issue]]:
     """Each group against the reference on those two groups' patients: Cox with each ties
     method, the log-rank O/E ratio and the Mantel-Haenszel estimate."""
     rows: list[HazardRatio] = []
     issues: list[Issue] = []
     for ties in COX_TIES:
+        fitted = cox if data.k == 2 and cox is not None and cox.ties == ties \
+            and not cox.stratified else None  # two groups: the pair is every patient
         for code in range(1, data.k):
-            row, note = _cox_pair(data, code, ties, labels, spec.conf_level)
+            row, note = _cox_pair(data, code, ties, labels, spec.conf_level, fitted)
             rows.append(row)
             if note:
                 issues.append(Issue(f"{row.model}_not_computed",
@@ -277,18 +288,23 @@ def _hazard_ratios(data: _Sorted, spec: AnalysisSpec, labels: tuple[str, ...],
 
 
 def _cox_pair(data: _Sorted, code: int, ties: str, labels: tuple[str, ...],
-              conf_level: float) -> tuple[HazardRatio, str]:
-    """Cox model of group ``code`` against the reference on those two groups' patients."""
-    rows = (data.group == 0) | (data.group == code)
-    time, event = data.time[rows], data.event[rows]
+              conf_level: float, fitted: CoxModel | None) -> tuple[HazardRatio, str]:
+    """Cox model of group ``code`` against the reference on those two groups' patients
+    (``fitted``: that very model, already fitted)."""
+    if data.k == 2:  # the two groups are every patient
+        time, event, group = data.time, data.event, data.group
+    else:
+        rows = (data.group == 0) | (data.group == code)
+        time, event, group = data.time[rows], data.event[rows], data.group[rows]
     model_name = f"cox_{ties}"
     too_costly = ties == "exact" and _exact_too_costly(time, event)
     if too_costly:
         nan = np.nan
         return (HazardRatio(labels[code], labels[0], nan, nan, nan, nan, model_name),
                 too_costly)
-    model = cox_ph(time, event, (data.group[rows] == code).astype(np.float64), ties=ties,
-                   terms=(labels[code],), conf_level=conf_level)
+    model = fitted if fitted is not None else cox_ph(
+        time, event, (group == code).astype(np.float64), ties=ties, terms=(labels[code],),
+        conf_level=conf_level)
     return (HazardRatio(labels[code], labels[0], float(model.hr[0]), float(model.ci_lower[0]),
                         float(model.ci_upper[0]), float(model.wald_p[0]), model_name),
             model.note)

@@ -170,12 +170,13 @@ class _Score:
 
 def _sample(time: Any, event: Any, group: Any, strata: Any,
             n_groups: int | None) -> _Sample:
-    """Validate the arrays and drop rows with a missing time, group or stratum."""
-    time = np.asarray(time, dtype=np.float64).ravel()
-    event = np.asarray(event).ravel().astype(bool, copy=False)
-    group = np.asarray(group).ravel().astype(np.int64, copy=False)
-    stratum = (np.zeros(time.size, dtype=np.int64) if strata is None
-               else np.asarray(strata).ravel().astype(np.int64, copy=False))
+    """Validate the arrays and drop rows with a missing time, group or stratum. Arrays of
+    the right type are used as they are (not copied), so that tests of a subset that is
+    every row share their event table (see :func:`shared_event_tables`)."""
+    time = _flat(time, np.float64)
+    event = _flat(event, np.bool_)
+    group = _flat(group, np.int64)
+    stratum = np.zeros(time.size, dtype=np.int64) if strata is None else _flat(strata, np.int64)
     if not time.size == event.size == group.size == stratum.size:
         raise ValueError("time, event, group and strata must have the same length")
     k = _number_of_groups(group, n_groups)
@@ -184,6 +185,13 @@ def _sample(time: Any, event: Any, group: Any, strata: Any,
         return _Sample(time, event, group, stratum, k, ())
     notes = _dropped_rows_notes(time, group, stratum)
     return _Sample(time[keep], event[keep], group[keep], stratum[keep], k, notes)
+
+
+def _flat(values: Any, dtype: type) -> np.ndarray:
+    """``values`` as a flat array of ``dtype``, the very same object when it is one."""
+    flat = np.asarray(values)
+    flat = flat if flat.ndim == 1 else flat.reshape(-1)
+    return flat.astype(dtype, copy=False)
 
 
 def _number_of_groups(group: IntArray, n_groups: int | None) -> int:
@@ -432,12 +440,20 @@ def _weight_name(weight: str, p: float, q: float) -> str:
     return f"fleming_harrington_{p:g}_{q:g}" if weight == "fleming_harrington" else weight
 
 
+@dataclass(frozen=True)
+class _Tabulated:
+    """The event table of a sample, its number of groups and its notes on dropped rows."""
+
+    table: _EventTable
+    n_groups: int
+    notes: tuple[str, ...]
+
+
 def _table_and_score(time: Any, event: Any, group: Any, strata: Any, n_groups: int | None,
-                     weight: str, p: float, q: float,
-                     ) -> tuple[_Sample, _EventTable, _Score]:
-    sample, table = _shared_table(time, event, group, strata, n_groups)
-    score = _weighted_score(table, _time_weights(table, weight, p, q))
-    return sample, table, score
+                     weight: str, p: float, q: float) -> tuple[_Tabulated, _Score]:
+    tabulated = _shared_table(time, event, group, strata, n_groups)
+    table = tabulated.table
+    return tabulated, _weighted_score(table, _time_weights(table, weight, p, q))
 
 
 _SHARED_TABLES: ContextVar[dict[tuple[int, ...], tuple[Any, ...]] | None] = ContextVar(
@@ -458,19 +474,20 @@ def shared_event_tables() -> Iterator[None]:
 
 
 def _shared_table(time: Any, event: Any, group: Any, strata: Any,
-                  n_groups: int | None) -> tuple[_Sample, _EventTable]:
-    sample = _sample(time, event, group, strata, n_groups)
+                  n_groups: int | None) -> _Tabulated:
     memo = _SHARED_TABLES.get()
     inputs = (time, event, group, strata)
-    if memo is None or not all(isinstance(a, np.ndarray) or a is None for a in inputs):
-        return sample, _event_table(sample)
+    shared = memo is not None and all(isinstance(a, np.ndarray) or a is None for a in inputs)
     key = (*map(id, inputs), -1 if n_groups is None else n_groups)
-    refs, table = memo.get(key, ((), None))
-    if table is not None and all(r() is a for r, a in zip(refs, inputs, strict=True)):
-        return sample, table  # the same live objects, not new ones at a reused address
-    table = _event_table(sample)
-    memo[key] = (tuple(_weak(a) for a in inputs), table)
-    return sample, table
+    if memo is not None and shared:
+        refs, found = memo.get(key, ((), None))
+        if found is not None and all(r() is a for r, a in zip(refs, inputs, strict=True)):
+            return found  # the same live objects, not new ones at a reused address
+    sample = _sample(time, event, group, strata, n_groups)
+    tabulated = _Tabulated(_event_table(sample), sample.n_groups, sample.notes)
+    if memo is not None and shared:
+        memo[key] = (tuple(_weak(a) for a in inputs), tabulated)
+    return tabulated
 
 
 def _weak(array: np.ndarray | None) -> Callable[[], np.ndarray | None]:
@@ -529,10 +546,10 @@ def survdiff(time: Any, event: Any, group: Any, *, strata: Any = None, rho: floa
       (``(n - d)/(n - 1)`` is taken as 0).
     """
     _check_weight("fleming_harrington", rho, 0.0)
-    sample, table, score = _table_and_score(time, event, group, strata, n_groups,
-                                            "fleming_harrington", rho, 0.0)
+    tabulated, score = _table_and_score(time, event, group, strata, n_groups,
+                                        "fleming_harrington", rho, 0.0)
     name = f"survdiff_rho{rho:g}" + ("_stratified" if strata is not None else "")
-    return _chisq_test(name, table, score, sample.notes)
+    return _chisq_test(name, tabulated.table, score, tabulated.notes)
 
 
 def weighted_test(time: Any, event: Any, group: Any, *, weight: str = "logrank",
@@ -578,8 +595,8 @@ def weighted_test(time: Any, event: Any, group: Any, *, weight: str = "logrank",
     rules of :func:`survdiff`.
     """
     _check_weight(weight, p, q)
-    sample, table, score = _table_and_score(time, event, group, strata, n_groups, weight, p, q)
-    return _chisq_test(_weight_name(weight, p, q), table, score, sample.notes)
+    tabulated, score = _table_and_score(time, event, group, strata, n_groups, weight, p, q)
+    return _chisq_test(_weight_name(weight, p, q), tabulated.table, score, tabulated.notes)
 
 
 def trend_test(time: Any, event: Any, group: Any, *, weight: str = "logrank",
@@ -611,14 +628,15 @@ def trend_test(time: Any, event: Any, group: Any, *, weight: str = "logrank",
     ``c'Vc = 0`` (e.g. all groups at risk share one score).
     """
     _check_weight(weight, p, q)
-    sample, table, score = _table_and_score(time, event, group, strata, n_groups, weight, p, q)
-    c = _trend_scores(scores, sample.n_groups)
+    tabulated, score = _table_and_score(time, event, group, strata, n_groups, weight, p, q)
+    table = tabulated.table
+    c = _trend_scores(scores, tabulated.n_groups)
     name = _weight_name(weight, p, q)
     note = _not_possible_note(table, score.expected > 0)
     spread = float(c @ score.variance @ c)
     if not note and spread <= 1e-12 * max(float(np.abs(score.variance).max()), 1e-300):
         note = NOTE_ZERO_VARIANCE
-    text = " ".join([note, *sample.notes]).strip()
+    text = " ".join([note, *tabulated.notes]).strip()
     if note:
         return TrendTest(name, c, np.nan, np.nan, 1, np.nan, text)
     z = float(c @ (score.observed - score.expected)) / float(np.sqrt(spread))
@@ -727,7 +745,10 @@ def pairwise_tests(time: Any, event: Any, group: Any, *, adjust: str = "holm",
 
 def _pair_subset(sample: _Sample, i: int, j: int) -> tuple[FloatArray, BoolArray, IntArray,
                                                             IntArray]:
-    """The two groups' rows, with codes 0 (group ``i``) and 1 (group ``j``)."""
+    """The two groups' rows, with codes 0 (group ``i``) and 1 (group ``j``): with only
+    these two groups, the sample's own arrays."""
+    if (i, j, sample.n_groups) == (0, 1, 2):
+        return sample.time, sample.event, sample.group, sample.stratum
     rows = (sample.group == i) | (sample.group == j)
     return (sample.time[rows], sample.event[rows],
             (sample.group[rows] == j).astype(np.int64), sample.stratum[rows])
@@ -772,7 +793,8 @@ def hazard_ratio_logrank(time: Any, event: Any, group: Any, *, strata: Any = Non
     """
     sample = _sample(time, event, group, strata, n_groups)
     z = _normal_quantile(conf_level)
-    rows = [_logrank_oe_ratio(*_pair_score(sample, g), z) for g in range(1, sample.n_groups)]
+    rows = [_logrank_oe_ratio(*_pair_score(sample, g, strata is not None), z)
+            for g in range(1, sample.n_groups)]
     return _hazard_ratios("logrank_oe", sample.n_groups, rows, conf_level)
 
 
@@ -806,7 +828,7 @@ def hazard_ratio_mantel_haenszel(time: Any, event: Any, group: Any, *, strata: A
     """
     sample = _sample(time, event, group, strata, n_groups)
     z = _normal_quantile(conf_level)
-    rows = [_mantel_haenszel_ratio(*_pair_score(sample, g), z)
+    rows = [_mantel_haenszel_ratio(*_pair_score(sample, g, strata is not None), z)
             for g in range(1, sample.n_groups)]
     return _hazard_ratios("mantel_haenszel", sample.n_groups, rows, conf_level)
 
@@ -817,11 +839,11 @@ def _normal_quantile(conf_level: float) -> float:
     return float(normal_upper_quantile((1.0 - conf_level) / 2.0))
 
 
-def _pair_score(sample: _Sample, g: int) -> tuple[_Score, str]:
+def _pair_score(sample: _Sample, g: int, stratified: bool) -> tuple[_Score, str]:
     """Unweighted log-rank O, E, V of group ``g`` (index 1) against the reference (index 0),
     and the reason no hazard ratio can be estimated ("" when it can)."""
     time, event, pair_group, stratum = _pair_subset(sample, 0, g)
-    table = _event_table(_Sample(time, event, pair_group, stratum, 2, ()))
+    table = _shared_table(time, event, pair_group, stratum if stratified else None, 2).table
     score = _weighted_score(table, np.ones(table.events.shape[0]))
     if table.n_patients[0] == 0:
         return score, "The reference group has no patients: the hazard ratio is not estimable."
