@@ -126,7 +126,7 @@ def _write_sheet(book: zipfile.ZipFile, name: str, frame: pd.DataFrame, selected
     letters = [column_letter(j) for j in range(len(columns))]
     widths = [min(MAX_COLUMN_WIDTH, max(len(label), column.width) + 2)
               for label, column in zip(header, columns, strict=True)]
-    with book.open(name, "w", force_zip64=_may_exceed_zip32(frame, widths)) as part:
+    with book.open(name, "w", force_zip64=_may_exceed_zip32(len(frame), columns)) as part:
         part.write(_sheet_head(len(frame), letters, widths, selected).encode())
         part.write(_header_row(header, letters).encode())
         for start in range(0, len(frame), CHUNK_ROWS):
@@ -270,12 +270,12 @@ def _ooxml_escape(match: re.Match[str]) -> str:
     return f"_x{ord(match.group()):04X}_"  # "_" itself becomes _x005F_
 
 
-def _may_exceed_zip32(frame: pd.DataFrame, widths: list[int]) -> bool:
+def _may_exceed_zip32(n_rows: int, columns: list[_Column]) -> bool:
     """Whether the sheet's XML could pass 4 GiB, which needs a ZIP64 entry: a bound from the
-    widths (no value is longer than its column's width before escaping, and escaping makes a
-    character at most 7 long)."""
-    per_row = 20 + sum(40 + 7 * width for width in widths)
-    return len(frame) * per_row > zipfile.ZIP64_LIMIT
+    longest value of each column (escaping makes a character at most 7 long, and a cell's
+    markup is under 80 characters)."""
+    per_row = 30 + sum(80 + 7 * column.width for column in columns)
+    return n_rows * per_row > zipfile.ZIP64_LIMIT
 
 
 def _content_types(n_sheets: int) -> str:

@@ -285,3 +285,15 @@ def test_libreoffice_reads_every_sheet(tmp_path: Path) -> None:
                     assert math.isclose(float(g), w, rel_tol=1e-14), (name, g, w)
                 else:
                     assert g == w, (name, g, w)
+
+
+def test_a_sheet_beyond_the_zip32_limit_gets_a_zip64_entry(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """zipfile refuses to close an entry larger than ZIP64_LIMIT unless it was opened as ZIP64:
+    with the limit lowered to a few kB, a long text makes the writer ask for it."""
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 20_000)
+    tables = {"long": pd.DataFrame({"text": ["x" * 1_000] * 30, "n": range(30)})}
+    path = tmp_path / "results.xlsx"
+    write_workbook(path, tables, [])
+    monkeypatch.undo()
+    assert_reads_back(path, tables)
