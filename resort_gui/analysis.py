@@ -71,7 +71,7 @@ def run_analysis(cohort: Cohort, spec: AnalysisSpec,
         notes.append(Issue("one_group", "Only one group: no comparison between groups."))
     followup = median_followup(by_time.time, by_time.event, conf_type=spec.conf_type,
                                conf_level=spec.conf_level)
-    trial = trial_analyses(cohort, spec, cox, sheets)
+    trial = trial_analyses(cohort, spec, cox, sheets, by_time)
     notes += trial.issues
     result = AnalysisResult(
         spec=spec, cohort=cohort, groups=groups, overall=overall, tests=comparisons.tests,

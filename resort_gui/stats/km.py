@@ -33,6 +33,7 @@ from resort_gui.domain.results import (
     RiskTable,
 )
 from resort_gui.domain.spec import CONF_TYPES  # R's conf.type names: log-log, log, plain
+from resort_gui.stats.distinct import is_sorted
 from resort_gui.stats.distributions import normal_quantile
 
 __all__ = [
@@ -80,16 +81,31 @@ def _event_table(
 ) -> tuple[FloatArray, IntArray, IntArray, IntArray]:
     """Distinct times with the number at risk, events and censorings at each.
 
-    n_risk(t) = #{time >= t}: the distinct times of all patients and of the events, each
-    by one sort (no argsort), matched by a search among the distinct times only.
+    n_risk(t) = #{time >= t}. Times in increasing order (``run_analysis`` sorts them once)
+    are counted in one pass; otherwise the distinct times of all patients and of the events
+    are found each by one sort (no argsort), matched by a search among the distinct times
+    only.
     """
-    times, count = np.unique(time, return_counts=True)
-    event_times, event_count = np.unique(time[event], return_counts=True)
-    n_event = np.zeros(times.size, dtype=np.int64)
-    n_event[np.searchsorted(times, event_times)] = event_count
+    if time.size and is_sorted(time):
+        times, count, n_event = _sorted_counts(time, event)
+    else:
+        times, count = np.unique(time, return_counts=True)
+        event_times, event_count = np.unique(time[event], return_counts=True)
+        n_event = np.zeros(times.size, dtype=np.int64)
+        n_event[np.searchsorted(times, event_times)] = event_count
     n_censor = count.astype(np.int64) - n_event
     n_risk = (time.size - (np.cumsum(count) - count)).astype(np.int64)
     return times, n_risk, n_event, n_censor
+
+
+def _sorted_counts(time: FloatArray, event: np.ndarray) -> tuple[FloatArray, IntArray, IntArray]:
+    """Distinct values of the sorted ``time``, the rows and the events at each."""
+    new = np.empty(time.size, dtype=bool)
+    new[0] = True
+    np.not_equal(time[1:], time[:-1], out=new[1:])
+    bounds = np.append(np.flatnonzero(new), time.size)
+    events_before = np.concatenate(([0], np.cumsum(event, dtype=np.int64)))[bounds]
+    return time[bounds[:-1]], np.diff(bounds), np.diff(events_before)
 
 
 def _greenwood_log_se(n_risk: IntArray, n_event: IntArray) -> FloatArray:
@@ -488,10 +504,12 @@ def risk_table(time: ArrayLike, event: ArrayLike, at: ArrayLike) -> RiskTable:
     """
     time_arr, event_arr = _as_survival_data(time, event)
     at_arr = np.atleast_1d(np.asarray(at, dtype=np.float64)).ravel()
-    sorted_time = np.sort(time_arr)
+    in_order = is_sorted(time_arr)  # run_analysis sorts the times once
+    sorted_time = time_arr if in_order else np.sort(time_arr)
+    event_time = time_arr[event_arr] if in_order else np.sort(time_arr[event_arr])
     n_upto = np.searchsorted(sorted_time, at_arr, side="right")
     n_before = np.searchsorted(sorted_time, at_arr, side="left")
-    n_event_cum = np.searchsorted(np.sort(time_arr[event_arr]), at_arr, side="right")
+    n_event_cum = np.searchsorted(event_time, at_arr, side="right")
     return RiskTable(
         time=at_arr,
         n_risk=(time_arr.size - n_before).astype(np.int64),

@@ -23,6 +23,7 @@ from resort_gui.stats.cox import (
     _Terms,
     _usable_rows,
 )
+from resort_gui.stats.distinct import distinct_times, is_sorted
 from resort_gui.stats.distributions import chi2_upper_tail
 from resort_gui.stats.km import kaplan_meier
 
@@ -84,24 +85,35 @@ def cox_zph(time: ArrayLike, event: ArrayLike, X: ArrayLike, model: CoxModel, *,
         raise ValueError("X must have one column per term of the model")
     if not fitted.any() or model.events == 0:
         return _not_testable(names, "The proportional-hazards test needs a fitted Cox model.")
-    used = np.flatnonzero(_usable_rows(time_a, x_a, strata_a))
-    used = used[np.argsort(time_a[used])]  # in time order: every step below is then linear
-    time_u, event_u, strata_u = time_a[used], event_a[used], strata_a[used]
+    time_u, event_u, x_u, strata_u = _in_time_order(time_a, event_a, x_a, strata_a)
     g = _transformed_time(time_u, event_u, transform)
-    g = g - g[event_u].mean()
-    data = _RiskSets.build(time_u, event_u, x_a[used][:, fitted], strata_u, collapse=True)
-    score, information = _time_interaction_score(
-        data, model.coef[fitted], _per_tie_set(g, time_u, event_u, strata_u),
-        efron=model.ties == "efron")
+    g_set = _per_tie_set(g, time_u, event_u, strata_u) - g[event_u].mean()  # centred
+    data = _RiskSets.build(time_u, event_u, x_u if fitted.all() else x_u[:, fitted], strata_u,
+                           collapse=True)
+    score, information = _time_interaction_score(data, model.coef[fitted], g_set,
+                                                 efron=model.ties == "efron")
     return _tests(names, fitted, score, information)
+
+
+def _in_time_order(time: FloatArray, event: np.ndarray, x: FloatArray, strata: np.ndarray,
+                   ) -> tuple[FloatArray, np.ndarray, FloatArray, np.ndarray]:
+    """The usable rows (as the fit used them) in time order, so that every step after is
+    linear; data already in that order (``run_analysis`` sorts it) is not copied."""
+    used = _usable_rows(time, x, strata)
+    if not used.all():
+        time, event, x, strata = time[used], event[used], x[used], strata[used]
+    if not is_sorted(time):
+        order = np.argsort(time)
+        time, event, x, strata = time[order], event[order], x[order], strata[order]
+    return time, event, x, strata
 
 
 def _per_tie_set(g: FloatArray, time: FloatArray, event: np.ndarray,
                  strata: np.ndarray) -> FloatArray:
     """g (a function of time) at each tie set of deaths, in the (stratum, time) order of the
-    risk sets."""
+    risk sets; the rows are in time order."""
     deaths = np.flatnonzero(event)
-    order = deaths[np.lexsort((time[deaths], strata[deaths]))]
+    order = deaths[np.argsort(strata[deaths], kind="stable")]  # (stratum, time) order
     t, s = time[order], strata[order]
     return g[order[np.r_[True, (t[1:] != t[:-1]) | (s[1:] != s[:-1])]]]
 
@@ -117,7 +129,7 @@ def _transformed_time(time: FloatArray, event: np.ndarray, transform: str) -> Fl
 
         return rankdata(time).astype(np.float64)
     km = kaplan_meier(time, event, conf_type="plain")
-    before = np.searchsorted(km.time, time, side="left")  # index of the last KM time < t, + 1
+    _, before = distinct_times(time)  # index of the last KM time < t, + 1 (km.time: every t)
     return 1.0 - np.r_[1.0, km.survival][before]
 
 

@@ -87,6 +87,24 @@ def test_results_do_not_depend_on_row_order(data, conf_type, rng) -> None:
 
 
 @SETTINGS
+@given(survival_data(), conf_types)
+def test_times_in_order_are_counted_to_the_same_curve(data, conf_type) -> None:
+    """Sorted times take the one-pass counting path (run_analysis sorts them once)."""
+    time, event = data
+    order = np.argsort(time, kind="stable")
+    km = kaplan_meier(time, event, conf_type=conf_type)
+    in_order = kaplan_meier(time[order], event[order], conf_type=conf_type)
+    for column in ("time", "n_risk", "n_event", "n_censor", "survival", "std_err", "ci_lower",
+                   "ci_upper"):
+        assert_array_equal(getattr(km, column), getattr(in_order, column), err_msg=column)
+    at = np.arange(0.0, 27.0, 3.0)
+    table, in_order_table = risk_table(time, event, at), risk_table(time[order], event[order],
+                                                                     at)
+    for column in ("n_risk", "n_event_cum", "n_censor_cum"):
+        assert_array_equal(getattr(table, column), getattr(in_order_table, column))
+
+
+@SETTINGS
 @given(survival_data())
 def test_counts_add_up(data) -> None:
     time, event = data

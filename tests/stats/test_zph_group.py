@@ -36,3 +36,19 @@ def test_group_design_matches_r(ties: str, stratified: bool) -> None:
     test = cox_zph(data["time"], data["status"], X, model, strata=strata)
     chisq, p = R_ZPH[ties, stratified]
     np.testing.assert_allclose([test.chisq[0], test.p_value[0]], [chisq, p], rtol=RTOL)
+
+
+@pytest.mark.parametrize("stratified", [False, True])
+def test_rows_already_in_time_order_give_the_same_test(stratified: bool) -> None:
+    """run_analysis passes rows sorted by time (they are not sorted again)."""
+    data = extra_csv("veteran2__data")
+    time, status = data["time"].to_numpy(dtype=float), data["status"].to_numpy()
+    X = group_design((data["trt"] == 2).to_numpy(dtype=np.int64), 2)
+    strata = (data["prior"] == "yes").to_numpy(dtype=np.int64) if stratified else None
+    model = cox_ph(time, status, X, strata=strata)
+    order = np.argsort(time, kind="stable")
+    given = cox_zph(time, status, X, model, strata=strata)
+    in_order = cox_zph(time[order], status[order], X[order], model,
+                       strata=None if strata is None else strata[order])
+    np.testing.assert_array_equal(in_order.chisq, given.chisq)
+    np.testing.assert_array_equal(in_order.p_value, given.p_value)
