@@ -4,10 +4,18 @@ calamine builds every sheet as a dense grid from A1 to the last filled cell, so 
 with one cell at XFD1048576 asks for 512 GB and aborts the whole program (a Rust
 allocation failure is not an exception), and an ODS row of filled cells repeated 200,000
 times does the same. A zip bomb (gigabytes of XML squeezed into kilobytes) is read whole.
-So the sheets' XML is streamed once from the zip, without extracting anything to disk:
-its real uncompressed size is capped, and the extent of the filled cells (row and column
-numbers of ``<c r="...">`` in xlsx; repeated rows and columns in ODS) must fit in
-``MAX_CELLS``. Nothing in the XML is interpreted beyond those numbers.
+So every XML part calamine may read is streamed once from the zip, without extracting
+anything to disk: its real uncompressed size is capped, and in the sheets the extent of the
+cells (row and column numbers of ``<c r="...">`` in xlsx; repeated rows and columns in ODS)
+must fit in ``MAX_CELLS``. Nothing in the XML is interpreted beyond those numbers.
+
+An xlsx sheet is read as calamine (quick-xml) reads it: a sheet is any part under
+``xl/worksheets/`` (or chart or dialog sheets), whatever its name says and in any letter
+case; a cell is an element whose local name is ``c`` (any prefix), placed by its ``r``
+attribute (single or double quotes, spaces around ``=``, lower-case letters, the last of
+several) or else after the cell before it. Sheets written the usual way (every cell's tag
+``<c r="B7" ...>``) are checked with one regular-expression search per megabyte; any other
+sheet is walked tag by tag.
 """
 
 from __future__ import annotations
@@ -16,20 +24,42 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_ROWS = 1_048_576  # Excel's and LibreOffice's own limit
 MAX_CELLS = 25_000_000  # rows x columns of one sheet's grid (about 1 GB once read)
-MAX_SHEET_BYTES = 1 << 30  # uncompressed XML of one sheet
+MAX_SHEET_BYTES = 1 << 30  # uncompressed XML of one part
 MAX_RATIO = 200  # uncompressed / compressed; real sheets are 5-15, zip bombs 1000
 RATIO_FROM_BYTES = 16 << 20  # small members may compress better (empty styles)
 _CHUNK = 1 << 20
 MAX_TAG = 1 << 20  # a cell's tag with its attributes; real ones are under 200 bytes
 
-_XLSX_TAG = re.compile(rb"<(row|c)\b([^>]*)>")
-_REFERENCE = re.compile(rb'\br="([A-Z]*)(\d*)"')
-_CELL = re.compile(rb"<c[\s/>]")
-_CELL_ROW = re.compile(rb'<c\b[^>]*?\br="[A-Z]+(\d+)"')
-_CELL_COLUMN = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)\d')
+_SHEET_FOLDERS = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/")
+_READ_PARTS = (".xml", ".rels", ".bin")  # parts a reader parses (media are not read)
+_SPACE = rb" \t\r\n"  # quick-xml's whitespace
+
+# the usual cell tag: r first, double quotes, single spaces, no second r
+_USUAL_TAIL = rb'(?: (?!r=)[^' + _SPACE + rb'=/>"\']++="[^"]*+")*+/?>'
+_PLAIN_CELL = re.compile(rb"<c[" + _SPACE + rb"/>]")
+_PREFIXED_CELL = re.compile(rb":c[" + _SPACE + rb"/>]")
+_NAME_END = re.compile(rb"[" + _SPACE + rb"/>:]")  # a prefix ends at its first ":"
+
+# the constructs as quick-xml delimits them (quotes hide ">" inside a tag): text and tags
+# other than rows and cells (and cells' end tags) are passed over, then comes a comment,
+# CDATA or processing instruction (skipped), a row or cell tag (or a "<!" or "<?" one not
+# closed yet), a construct left open ("<"), or the end
+_ATTRIBUTES = rb"(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+"
+_TOKEN = re.compile(
+    rb"(?:[^<]++|<(?![!?]|(?:[^" + _SPACE + rb"/>:]*+:)?c[" + _SPACE + rb"/>]"
+    rb"|/?(?:[^" + _SPACE + rb"/>:]*+:)?row[" + _SPACE + rb"/>])"
+    + _ATTRIBUTES + rb">)*+"
+    rb"(?:(?P<skip><!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>)"
+    rb"|<(?P<closing>/?)(?P<name>[^" + _SPACE + rb"/>]*)(?P<attributes>" + _ATTRIBUTES + rb")>"
+    rb"|(?P<open><)|\Z)", re.DOTALL)
+_R_ATTRIBUTE = re.compile(rb"(?:^|[" + _SPACE + rb"\"'])r[" + _SPACE + rb"]*=[" + _SPACE
+                          + rb"]*(?:\"([^\"]*)\"|'([^']*)')")
+_REFERENCE = re.compile(rb"([A-Za-z]*)([0-9]+)")
+
 _ODS_TAG = re.compile(rb"<table:(table-row|table-cell|covered-table-cell|table)\b([^>]*)>")
 _ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="(\d+)"')
 _COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated="(\d+)"')
@@ -44,13 +74,18 @@ class TooLarge:
 
 
 def check_workbook_archive(archive: zipfile.ZipFile) -> TooLarge | None:
-    """None when every sheet of ``archive`` (an xlsx/xlsm or ODS zip) is within bounds."""
+    """None when every part of ``archive`` (an xlsx/xlsm/xlsb or ODS zip) that a reader
+    parses is within bounds."""
+    names = {info.filename.lower() for info in archive.infolist()}
+    binary_sheets = "xl/workbook.bin" in names and "xl/workbook.xml" not in names  # xlsb
     for info in archive.infolist():
-        name = info.filename
-        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            found = _check_member(archive, info, _XlsxExtent)
+        name = info.filename.lower()
+        if name.startswith(_SHEET_FOLDERS) and not (binary_sheets and name.endswith(".bin")):
+            found = _check_xlsx_sheet(archive, info)
         elif name == "content.xml":
-            found = _check_member(archive, info, _OdsExtent)
+            found = _check_member(archive, info, _OdsExtent())
+        elif name.endswith(_READ_PARTS) or name.startswith(_SHEET_FOLDERS):
+            found = _check_member(archive, info, None)
         else:
             continue
         if found is not None:
@@ -58,52 +93,63 @@ def check_workbook_archive(archive: zipfile.ZipFile) -> TooLarge | None:
     return None
 
 
-def _check_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo,
-                  extent: type[_Extent]) -> TooLarge | None:
+def _check_xlsx_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> TooLarge | None:
     try:
-        return _scan_member(archive, info, extent())
-    except _TagTooLong:
-        return TooLarge(f"a sheet holds an XML tag longer than {MAX_TAG >> 20} MB")
+        return _check_member(archive, info, _UsualCells())
+    except _Unproven:
+        return _check_member(archive, info, _CellWalk())
 
 
-def _scan_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo,
-                 counter: _Extent) -> TooLarge | None:
-    size = 0
-    for chunk in _tags(archive, info):
-        size += len(chunk)
-        if size > MAX_SHEET_BYTES:
-            return TooLarge(f"a sheet holds more than {MAX_SHEET_BYTES >> 20} MB of data")
-        if size > RATIO_FROM_BYTES and size > MAX_RATIO * max(info.compress_size, 1):
-            return TooLarge("a sheet is compressed more than any real spreadsheet is (the "
-                            "file looks built to exhaust memory, a 'zip bomb')")
-        counter.feed(chunk)
-        if counter.rows > MAX_ROWS or counter.rows * counter.columns > MAX_CELLS:
-            return TooLarge(f"a sheet reaches row {counter.rows:,} and column "
-                            f"{counter.columns:,}, more than this program reads (at most "
-                            f"{MAX_ROWS:,} rows and {MAX_CELLS:,} cells)")
+class _Refused(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = TooLarge(reason)
+
+
+class _Unproven(Exception):
+    """The sheet is not written the usual way: walk it tag by tag."""
+
+
+def _check_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo,
+                  extent: _Extent | None) -> TooLarge | None:
+    """Stream the member (size and compression capped), feeding ``extent`` (None: size and
+    compression only) the XML up to where its last construct is complete."""
+    try:
+        rest = b""
+        for piece in _pieces(archive, info):
+            if extent is None:
+                continue
+            data = rest + piece
+            rest = data[extent.feed(data, final=False):]
+            if len(rest) > MAX_TAG:
+                raise _Refused(f"a sheet holds an XML tag longer than {MAX_TAG >> 20} MB")
+            extent.check()
+        if extent is not None and rest:
+            extent.feed(rest, final=True)
+            extent.check()
+    except _Refused as refused:
+        return refused.reason
     return None
 
 
-def _tags(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """The member's bytes in pieces that never end inside a tag (a tag left open at the end
-    of a piece is carried to the next); a tag longer than ``MAX_TAG`` is refused."""
-    rest = b""
+def _pieces(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    size = 0
     with archive.open(info) as stream:
-        while chunk := stream.read(_CHUNK):
-            data = rest + chunk
-            cut = data.rfind(b"<")
-            if cut < 0 or data.find(b">", cut) >= 0:  # the last tag is complete
-                cut = len(data)
-            if len(data) - cut > MAX_TAG:
-                raise _TagTooLong
-            rest = data[cut:]
-            yield data[:cut]
-    if rest:
-        yield rest
+        while piece := stream.read(_CHUNK):
+            size += len(piece)
+            if size > MAX_SHEET_BYTES:
+                raise _Refused(f"a part of it holds more than {MAX_SHEET_BYTES >> 20} MB of data")
+            if size > RATIO_FROM_BYTES and size > MAX_RATIO * max(info.compress_size, 1):
+                raise _Refused("a part of it is compressed more than any real spreadsheet is "
+                               "(the file looks built to exhaust memory, a 'zip bomb')")
+            yield piece
 
 
-class _TagTooLong(Exception):
-    """A tag (its attributes) longer than any real sheet writes."""
+def _complete(data: bytes) -> int:
+    """Length of the part of ``data`` that does not end inside a tag (a tag left open at
+    the end is carried to the next piece)."""
+    cut = data.rfind(b"<")
+    return len(data) if cut < 0 or data.find(b">", cut) >= 0 else cut
 
 
 class _Extent:
@@ -113,42 +159,181 @@ class _Extent:
         self.rows = 0
         self.columns = 0
 
-    def feed(self, data: bytes) -> None:
+    def feed(self, data: bytes, final: bool) -> int:
+        """Read the complete constructs at the start of ``data`` (all of it when
+        ``final``); returns how many bytes were read."""
         raise NotImplementedError
 
+    def check(self) -> None:
+        if self.rows > MAX_ROWS or self.rows * self.columns > MAX_CELLS:
+            raise _Refused(f"a sheet reaches row {self.rows:,} and column {self.columns:,}, "
+                           f"more than this program reads (at most {MAX_ROWS:,} rows and "
+                           f"{MAX_CELLS:,} cells)")
 
-class _XlsxExtent(_Extent):
-    """Cells ``<c r="XFD12">`` (rows without cells do not count); a row or cell without
-    ``r`` follows the one before it."""
+
+class _UsualCells(_Extent):
+    """Cells written ``<c r="B7" ...>`` (r first, double quotes, no second r), as Excel,
+    LibreOffice and the Python writers write them, or all with the same prefix
+    (``<x:c r="B7">``, as .NET programs write them). Each piece is searched once for a cell
+    tag written otherwise or lying beyond the extent so far, taken to the last cell of the
+    piece (rows come in order); only when one is found are the piece's references read to
+    widen the extent, and if a cell still lies beyond it the sheet is not of the usual
+    kind (``_Unproven``)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._row = 0
-        self._column = 0
+        self._opening = b""  # b"<c" or b"<x:c", as the sheet's first cell tag opens
 
-    def feed(self, data: bytes) -> None:
-        rows = _CELL_ROW.findall(data)
-        if len(rows) == len(_CELL.findall(data)):  # every cell says where it is: fast path
-            columns = set(_CELL_COLUMN.findall(data))
-            self.rows = max(self.rows, *map(int, set(rows)), 0)
-            self.columns = max(self.columns, *map(_column_number, columns), 0)
-            self._row = int(rows[-1]) if rows else self._row
+    def feed(self, data: bytes, final: bool) -> int:
+        end = len(data) if final else _complete(data)
+        self._opening = self._opening or _first_cell_opening(data, end)
+        if not self._opening:
+            return end
+        usual = _usual_reference(self._opening)
+        last = usual.match(data, max(data.rfind(self._opening + b' r="', 0, end), 0), end)
+        if last:
+            self._widen(last[1], last[2])
+        if not self._all_within(data, end):
+            for letters, digits in usual.findall(data, 0, end):
+                self._widen(letters, digits)
+            if not self._all_within(data, end):
+                raise _Unproven
+        return end
+
+    def _widen(self, letters: bytes, digits: bytes) -> None:
+        self.rows = max(self.rows, int(digits))
+        self.columns = max(self.columns, _column_number(letters))
+
+    def _all_within(self, data: bytes, end: int) -> bool:
+        beyond = _unusual_or_beyond(self._opening, self.rows, self.columns)
+        return beyond.search(data, 0, end) is None and not _other_cell(data, end,
+                                                                         self._opening)
+
+
+def _first_cell_opening(data: bytes, end: int) -> bytes:
+    """How the first cell tag in ``data[:end]`` opens, b"<c" or b"<x:c" (b"": none)."""
+    plain = _PLAIN_CELL.search(data, 0, end)
+    prefixed = next(_prefixed_cells(data, end, _PREFIXED_CELL), None)
+    if prefixed is not None and (plain is None or prefixed < plain.start()):
+        return data[prefixed:data.index(b":c", prefixed) + 2]
+    return b"<c" if plain else b""
+
+
+def _other_cell(data: bytes, end: int, opening: bytes) -> bool:
+    """A cell tag in ``data[:end]`` that does not open with ``opening``."""
+    if opening == b"<c":
+        return next(_prefixed_cells(data, end, _PREFIXED_CELL), None) is not None
+    return _PLAIN_CELL.search(data, 0, end) is not None or next(
+        _prefixed_cells(data, end, _other_prefix(opening)), None) is not None
+
+
+def _prefixed_cells(data: bytes, end: int, pattern: re.Pattern[bytes]) -> Iterator[int]:
+    """Where the tags named ``<x:c ...>`` start, among the hits of ``pattern`` (a ":c"
+    that is not in a tag's name is passed over)."""
+    for found in pattern.finditer(data, 0, end):
+        opening = data.rfind(b"<", 0, found.start())
+        if opening >= 0 and not _NAME_END.search(data, opening + 1, found.start()):
+            yield opening
+
+
+@lru_cache(maxsize=8)
+def _other_prefix(opening: bytes) -> re.Pattern[bytes]:
+    """A ":c" that is not in ``opening`` or the end tag it asks for."""
+    end_tag = b"</" + opening[1:]
+    return re.compile(rb":c(?<!" + re.escape(opening) + rb")(?<!" + re.escape(end_tag) + rb")["
+                      + _SPACE + rb"/>]")
+
+
+@lru_cache(maxsize=8)
+def _usual_reference(opening: bytes) -> re.Pattern[bytes]:
+    return re.compile(re.escape(opening) + rb' r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
+
+
+@lru_cache(maxsize=64)
+def _unusual_or_beyond(opening: bytes, rows: int, columns: int) -> re.Pattern[bytes]:
+    """A cell tag opening with ``opening`` not followed by `` r="B7"`` (a reference
+    within ``rows`` and ``columns``) and other attributes than r."""
+    within = _at_most(_column_letters(columns), b"A", b"Z") + _at_most(
+        str(rows).encode(), b"0", b"9") if rows and columns else rb"(?!)"
+    return re.compile(re.escape(opening) + rb"(?=[" + _SPACE + rb"/>])(?! r=\"" + within
+                      + rb'"' + _USUAL_TAIL + rb")")
+
+
+def _at_most(limit: bytes, low: bytes, high: bytes) -> bytes:
+    """A regular expression for the strings over ``low``-``high`` (no leading ``low`` when
+    ``low`` is "0") that sort no later than ``limit`` (shorter first, then in order)."""
+    first = bytes([low[0] + 1]) if low == b"0" else low
+    shorter = [b"[%s-%s][%s-%s]{0,%d}+" % (first, high, low, high, len(limit) - 2)] \
+        if len(limit) > 1 else []
+    same = [limit]
+    for i, digit in enumerate(limit):
+        smallest = first[0] if i == 0 else low[0]
+        if digit > smallest:
+            same.append(limit[:i] + b"[%s-%s]" % (bytes([smallest]), bytes([digit - 1]))
+                        + b"[%s-%s]{%d}" % (low, high, len(limit) - i - 1))
+    return b"(?:" + b"|".join(shorter + same) + b")"
+
+
+class _CellWalk(_Extent):
+    """Every tag in order, as quick-xml and calamine read them: a row's ``r`` sets the
+    row, its end moves to the next row and back to column A; a cell is placed by its ``r``
+    or, without one, after the cell before it. Comments, CDATA and processing instructions
+    are skipped; a document type declaration (which could hide tags in ways readers
+    disagree on) is refused. A name's prefix ends at its first ":" (``<a:b:c>`` is not a
+    cell). Where a cell has several ``r``, the furthest is taken."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._row = 1  # where a cell without r goes
+        self._next_column = 1
+
+    def feed(self, data: bytes, final: bool) -> int:
+        for token in _TOKEN.finditer(data):
+            name = token["name"]
+            if name is None:
+                if token["open"] is not None and not final:
+                    return token.start("open")
+            elif name[:1] not in (b"!", b"?"):  # a row or cell
+                self._tag(name, token["closing"], token["attributes"])
+            elif name.startswith((b"!--", b"![CDATA[", b"?")):  # not closed in this piece
+                return len(data) if final else token.start("closing") - 1
+            else:
+                raise _Refused("a sheet holds XML that spreadsheet programs never write (a "
+                               "document type declaration)")
+        return len(data)
+
+    def _tag(self, name: bytes, closing: bytes, attributes: bytes) -> None:
+        if name.endswith(b"c"):
+            if not closing:
+                self._cell(attributes)
             return
-        self._walk(data)
+        if not closing:
+            self._row = max((row for row, _ in _references(attributes)), default=self._row)
+        if closing or attributes.endswith(b"/"):
+            self._row += 1
+            self._next_column = 1
 
-    def _walk(self, data: bytes) -> None:
-        for match in _XLSX_TAG.finditer(data):
-            tag, attributes = match.groups()
-            reference = _REFERENCE.search(attributes)
-            letters, digits = reference.groups() if reference else (b"", b"")
-            if tag == b"row":
-                self._row = int(digits) if digits else self._row + 1
-                self._column = 0
-                continue
-            self._column = _column_number(letters) if letters else self._column + 1
-            self._row = int(digits) if digits else self._row
-            self.rows = max(self.rows, self._row)
-            self.columns = max(self.columns, self._column)
+    def _cell(self, attributes: bytes) -> None:
+        placed = [(row, column) for row, column in _references(attributes) if column]
+        if placed:
+            row, column = max(r for r, _ in placed), max(c for _, c in placed)
+        else:
+            row, column = self._row, self._next_column
+        if row > self.rows:
+            self.rows = row
+        if column > self.columns:
+            self.columns = column
+        self._next_column = column + 1
+
+
+def _references(attributes: bytes) -> list[tuple[int, int]]:
+    """(row, column) of every ``r`` attribute calamine can read (column 0: none given)."""
+    found = []
+    for double, single in _R_ATTRIBUTE.findall(attributes):
+        reference = _REFERENCE.fullmatch(double or single)
+        if reference and int(reference[2]) > 0:
+            found.append((int(reference[2]), _column_number(reference[1].upper())))
+    return found
 
 
 class _OdsExtent(_Extent):
@@ -161,8 +346,9 @@ class _OdsExtent(_Extent):
         self._row_repeat = 1
         self._column = 0
 
-    def feed(self, data: bytes) -> None:
-        for match in _ODS_TAG.finditer(data):
+    def feed(self, data: bytes, final: bool) -> int:
+        end = len(data) if final else _complete(data)
+        for match in _ODS_TAG.finditer(data, 0, end):
             tag, attributes = match.groups()
             if tag == b"table":
                 self._row_start, self._row_repeat = 0, 1
@@ -175,6 +361,7 @@ class _OdsExtent(_Extent):
                 if _VALUE.search(attributes):
                     self.rows = max(self.rows, self._row_start + self._row_repeat)
                     self.columns = max(self.columns, self._column)
+        return end
 
 
 def _repeat(pattern: re.Pattern[bytes], attributes: bytes) -> int:
@@ -188,3 +375,12 @@ def _column_number(letters: bytes) -> int:
     for letter in letters:
         number = number * 26 + letter - 64
     return number
+
+
+def _column_letters(number: int) -> bytes:
+    """1=A, 26=Z, 27=AA."""
+    letters = b""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = bytes([65 + rest]) + letters
+    return letters

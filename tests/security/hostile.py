@@ -65,6 +65,46 @@ def padded_tag(path: Path) -> Path:
                        ' r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>')
 
 
+def far_corner_lower_case(path: Path) -> Path:
+    """The far cell with its reference in lower case (calamine reads it the same)."""
+    return _with_sheet(path, extra_rows='<row r="1048576"><c r="xfd1048576" t="inlineStr">'
+                                        '<is><t>x</t></is></c></row>')
+
+
+def far_corner_second_r(path: Path) -> Path:
+    """A cell tag with two r attributes: calamine takes the second, XFD1048576."""
+    return _with_sheet(path, extra_rows='<row r="4"><c r="A4" r="XFD1048576" t="inlineStr">'
+                                        '<is><t>x</t></is></c></row>')
+
+
+def far_corner_prefixed(path: Path) -> Path:
+    """The far cell in a prefixed tag, ``<x:c>``, as .NET programs write cells."""
+    return _with_sheet(path, extra_rows='<row r="4"><x:c xmlns:x="http://schemas.openxmlformats'
+                                        '.org/spreadsheetml/2006/main" r="XFD1048576" '
+                                        't="inlineStr"><x:is><x:t>x</x:t></x:is></x:c></row>')
+
+
+def far_corner_in_capitals(path: Path) -> Path:
+    """The far cell's sheet stored as XL/WORKSHEETS/SHEET1.XML (calamine finds a part in
+    any letter case)."""
+    source, sheet = _sheet(extra_rows='<row r="1048576"><c r="XFD1048576" t="inlineStr">'
+                                      '<is><t>x</t></is></c></row>')
+    with zipfile.ZipFile(io.BytesIO(source)) as src, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            if info.filename == "xl/worksheets/sheet1.xml":
+                out.writestr("XL/WORKSHEETS/SHEET1.XML", sheet)
+            else:
+                out.writestr(info.filename, src.read(info.filename))
+    return path
+
+
+def shared_strings_bomb(path: Path) -> Path:
+    """64 MB of blanks in the shared strings, which calamine reads whole."""
+    strings = b"<sst><si><t>" + b" " * (64 << 20) + b"</t></si></sst>"
+    return _rewrite(path, _base_xlsx(), {}, {"xl/sharedStrings.xml": strings})
+
+
 def ten_million_rows(path: Path) -> Path:
     """A cell on row 10,000,000 (beyond any spreadsheet program's sheet)."""
     return _with_sheet(path, extra_rows='<row r="10000000"><c r="A10000000" t="inlineStr">'
@@ -161,6 +201,11 @@ HOSTILE: dict[str, tuple[Callable[[Path], Path], str]] = {
     "far_corner.xlsx": (far_corner, "workbook_too_large"),
     "ten_million_rows.xlsx": (ten_million_rows, "workbook_too_large"),
     "padded_tag.xlsx": (padded_tag, "workbook_too_large"),
+    "far_corner_lower_case.xlsx": (far_corner_lower_case, "workbook_too_large"),
+    "far_corner_second_r.xlsx": (far_corner_second_r, "workbook_too_large"),
+    "far_corner_prefixed.xlsx": (far_corner_prefixed, "workbook_too_large"),
+    "far_corner_in_capitals.xlsx": (far_corner_in_capitals, "workbook_too_large"),
+    "shared_strings_bomb.xlsx": (shared_strings_bomb, "workbook_too_large"),
     "repeated_rows.ods": (repeated_ods_rows, "workbook_too_large"),
     "entities.xlsx": (entity_expansion, "damaged_file"),
     "external_entity.xlsx": (external_entity, "damaged_file"),
