@@ -163,10 +163,11 @@ def cox_ph(
     names = _term_names(terms, x_a.shape[1])
     used = _usable_rows(time_a, x_a, strata_a)
     notes = _dropped_rows_note(strata_a, used)
-    n, n_events = int(used.sum()), int(event_a[used].sum())
+    rows = slice(None) if used.all() else used  # every row usable: no copies
+    n, n_events = int(used.sum()), int(event_a[rows].sum())
     if n_events == 0:
         return _unfitted(names, n, 0, ties, strata is not None, notes + [NO_EVENTS_NOTE])
-    data = _RiskSets.build(time_a[used], event_a[used], x_a[used], strata_a[used],
+    data = _RiskSets.build(time_a[rows], event_a[rows], x_a[rows], strata_a[rows],
                            collapse=ties != "exact")
     fitted, column_notes = _estimable_columns(data, names)
     notes += column_notes
@@ -193,9 +194,11 @@ def cox_ph(
 def _as_arrays(time: ArrayLike, event: ArrayLike, X: ArrayLike, strata: ArrayLike | None,
                ) -> tuple[FloatArray, BoolArray, FloatArray, IntArray]:
     time_a = np.asarray(time, dtype=np.float64).reshape(-1)
-    event_f = np.asarray(event, dtype=np.float64).reshape(-1)
-    time_a = np.where(np.isfinite(event_f), time_a, np.nan)  # a missing event drops the row
-    event_a = np.nan_to_num(event_f) != 0
+    event_a = np.asarray(event).reshape(-1)
+    if event_a.dtype != np.bool_:  # 0/1 or NaN: a missing event drops the row
+        event_f = event_a.astype(np.float64)
+        time_a = np.where(np.isfinite(event_f), time_a, np.nan)
+        event_a = np.nan_to_num(event_f) != 0
     x_a = np.asarray(X, dtype=np.float64)
     x_a = x_a.reshape(-1, 1) if x_a.ndim == 1 else x_a
     n = time_a.size
