@@ -21,7 +21,7 @@ from resort_gui.domain.cohort import Cohort
 from resort_gui.domain.errors import Issue
 from resort_gui.domain.trial_results import FlowCount, ParticipantFlow
 from resort_gui.io.cells import NO_WORDS, YES_WORDS, cell_text
-from resort_gui.io.columns import column_codes
+from resort_gui.io.columns import column_codes, row_positions
 from resort_gui.io.table import RawTable
 
 NO_REASON = "reason not given"
@@ -48,7 +48,7 @@ def participant_flow(cohort: Cohort, patients: RawTable, arm: str,
     found = np.bincount(arms.codes + 1, minlength=names.size)
     counts += _per_arm("randomised", np.roll(names, 1), found, labels)
     excluded_rows = np.array([e.row for e in cohort.excluded], dtype=np.int64)
-    at = _positions(patients.row_numbers().to_numpy(), excluded_rows)
+    at = row_positions(patients, excluded_rows)
     arm_codes = np.where(at >= 0, arms.codes[np.maximum(at, 0)], -1)
     by_arm_and_reason = Counter(zip(names[arm_codes].tolist(),
                                     [e.reason for e in cohort.excluded], strict=True))
@@ -57,14 +57,6 @@ def participant_flow(cohort: Cohort, patients: RawTable, arm: str,
     analysed = np.bincount(cohort.group, minlength=len(labels))
     counts += _per_arm("analysed", np.array(labels, dtype=object), analysed, labels)
     return ParticipantFlow(counts=tuple(counts), groups=labels, screened=screened), issues
-
-
-def _positions(numbers: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """The position of each of ``rows`` among the row ``numbers`` (-1 when absent)."""
-    if numbers.size and np.all(numbers[1:] > numbers[:-1]):  # the usual, increasing order
-        at = np.minimum(np.searchsorted(numbers, rows), numbers.size - 1)
-        return np.where(numbers[at] == rows, at, -1) if rows.size else at
-    return pd.Index(numbers).get_indexer(rows)
 
 
 def _per_arm(stage: str, arms: np.ndarray, n: np.ndarray,

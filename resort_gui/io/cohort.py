@@ -42,12 +42,11 @@ def build_cohort(raw: RawTable, spec: AnalysisSpec) -> tuple[Cohort, list[Issue]
         problems.add(rows == exclusion.row, f"excluded by hand: {exclusion.reason}")
 
     keep = problems.clean()
-    patient = _patient_texts(raw, spec.patient_id, rows)
     dropped = np.flatnonzero(~keep)
     excluded = tuple(sorted(
         (*raw.dropped, *(ExcludedRow(r, p, why) for r, p, why in zip(
-            rows[dropped].tolist(), patient[dropped].tolist(), problems.reasons(dropped),
-            strict=True))),
+            rows[dropped].tolist(), _patients(raw, spec.patient_id, rows, dropped),
+            problems.reasons(dropped), strict=True))),
         key=lambda e: e.row))
     if not keep.any():
         present = set(rows.tolist())
@@ -70,8 +69,8 @@ def build_cohort(raw: RawTable, spec: AnalysisSpec) -> tuple[Cohort, list[Issue]
         strata=strata,
         strata_labels=strata_labels,
         row=rows[keep],
-        patient=tuple(patient[keep].tolist()),
-        reason=tuple(reason[keep].tolist()),
+        patient=tuple(_patients(raw, spec.patient_id, rows, keep)),
+        reason=tuple((reason if dropped.size == 0 else reason[keep]).tolist()),
         excluded=excluded,
         time_unit=spec.time_unit,
         source=raw.name,
@@ -315,12 +314,14 @@ def _day_texts(dates: pd.Series, before: str) -> np.ndarray:
     return np.array(texts + [np.nan], dtype=object)[codes]
 
 
-def _patient_texts(raw: RawTable, column: str | None, rows: np.ndarray) -> np.ndarray:
-    """Each row's patient: the id cell ("" when empty), else the row number."""
+def _patients(raw: RawTable, column: str | None, rows: np.ndarray,
+              which: np.ndarray) -> list[str]:
+    """The patient of the rows ``which`` (a mask or positions): the id cell ("" when empty),
+    else the row number."""
     if column is None:
-        return memoised(raw, "row numbers", lambda: rows.astype(str).astype(object))
-    codes = column_codes(raw, column)
-    return codes.per_row(codes.texts, "")
+        return memoised(raw, "row numbers", lambda: rows.astype(str).astype(object))[
+            which].tolist()
+    return column_codes(raw, column).texts_of(which, "").tolist()
 
 
 def _groups(raw: RawTable, spec: AnalysisSpec,

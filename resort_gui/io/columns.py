@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
+import pandas as pd
 
 from resort_gui.io.cells import cell_codes
 from resort_gui.io.table import RawTable
@@ -47,6 +48,15 @@ class ColumnCodes:
     def per_row(self, per_text: np.ndarray, empty: object) -> np.ndarray:
         """``per_text[codes]``: a value per row from a value per text (``empty`` for -1)."""
         return np.append(per_text, np.array([empty], dtype=per_text.dtype))[self.codes]
+
+    def texts_of(self, rows: np.ndarray, empty: str) -> np.ndarray:
+        """The text of each of ``rows`` (a mask or positions), ``empty`` for an empty cell."""
+        codes = self.codes[rows]
+        if self.texts.size == 0:  # every cell empty
+            return np.full(codes.size, empty, dtype=object)
+        texts = self.texts[codes]  # an empty cell (-1) takes the last text: replaced below
+        texts[codes < 0] = empty
+        return texts
 
     def described(self, rows: np.ndarray, describe: Callable[[str], str]) -> np.ndarray:
         """``describe(text)`` for each row of the mask ``rows`` (rows that have a text), in
@@ -78,3 +88,27 @@ def _codes(raw: RawTable, column: str) -> ColumnCodes:
     codes.flags.writeable = False
     texts.flags.writeable = False
     return ColumnCodes(codes, texts)
+
+
+def row_positions(raw: RawTable, rows: np.ndarray) -> np.ndarray:
+    """The position in ``raw.frame`` of each spreadsheet row number of ``rows``; -1 for a
+    row the frame does not hold (e.g. a footer set aside while reading). Row numbers that
+    increase (as read) are searched, not hashed; consecutive ones are subtracted."""
+    numbers = raw.row_numbers().to_numpy(dtype=np.int64)
+    rows = np.asarray(rows, dtype=np.int64)
+    layout = memoised(raw, "row layout", lambda: _row_layout(numbers))
+    if layout == "consecutive":
+        at = rows - (numbers[0] if numbers.size else 0)
+        return np.where((at >= 0) & (at < numbers.size), at, -1)
+    if layout == "increasing":
+        at = np.minimum(np.searchsorted(numbers, rows), numbers.size - 1)
+        return np.where(numbers[at] == rows, at, -1)
+    return pd.Index(numbers).get_indexer(rows)
+
+
+def _row_layout(numbers: np.ndarray) -> str:
+    if numbers.size and not np.all(numbers[1:] > numbers[:-1]):
+        return "any"
+    return "consecutive" if numbers.size == 0 or numbers[-1] - numbers[0] == numbers.size - 1 \
+        else "increasing"
+

@@ -23,6 +23,7 @@ from resort_gui.figure import FigureStyle
 from resort_gui.guardrails import Guardrail, GuardrailSettings, check_result
 from resort_gui.io import RawTable, build_cohort, read_table
 from resort_gui.io.cells import cell_text, natural_key
+from resort_gui.io.columns import row_positions
 from resort_gui.io.roles import guess_roles
 from resort_gui.io.sheets import read_trial_sheets
 from resort_gui.project import (
@@ -128,16 +129,17 @@ def row_states(raw: RawTable, result: AnalysisResult) -> RowStates:
     states = RowStates.unknown(n)
     if result.spec.where:
         states.reason[:] = "not in the subgroup"
-    numbers = pd.Index(raw.row_numbers())
     cohort = result.cohort
-    kept = numbers.get_indexer(cohort.row)
+    kept = row_positions(raw, cohort.row)
     states.included[kept] = True
     states.time[kept] = cohort.time
     states.event[kept] = cohort.event.astype(np.int8)
     states.reason[kept] = np.asarray(cohort.reason, dtype=object)
     if cohort.excluded:
-        dropped = numbers.get_indexer([e.row for e in cohort.excluded])
-        states.reason[dropped] = np.asarray([e.reason for e in cohort.excluded], dtype=object)
+        dropped = row_positions(raw, np.array([e.row for e in cohort.excluded], dtype=np.int64))
+        inside = dropped >= 0  # not the rows set aside while reading (a footer): not in the frame
+        states.reason[dropped[inside]] = np.asarray([e.reason for e in cohort.excluded],
+                                                    dtype=object)[inside]
     return states
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from resort_gui.io.cells import cell_text
-from resort_gui.io.columns import column_codes, memoised
+from resort_gui.io.columns import column_codes, memoised, row_positions
 from resort_gui.io.table import RawTable
 
 
@@ -72,3 +72,19 @@ def test_threads_asking_at_once_get_one_value() -> None:
     with ThreadPoolExecutor(4) as pool:
         values = list(pool.map(lambda _: memoised(table, "key", compute), range(16)))
     assert all(v is values[0] for v in values) and calls
+
+
+def test_texts_of_rows_with_empty_cells_and_of_an_empty_column() -> None:
+    table = raw(pd.DataFrame({"c": ["a", None, "b", " "], "empty": [None] * 4}))
+    assert column_codes(table, "c").texts_of(np.array([0, 1, 2, 3]), "").tolist() == [
+        "a", "", "b", ""]
+    assert column_codes(table, "empty").texts_of(np.array([True, False, True, True]),
+                                                 "-").tolist() == ["-", "-", "-"]
+
+
+@pytest.mark.parametrize("numbers", [[2, 3, 4, 5], [2, 3, 7, 9], [9, 2, 7, 3]])
+def test_row_positions_find_spreadsheet_rows_and_miss_the_others(numbers: list[int]) -> None:
+    table = RawTable(frame=pd.DataFrame({"c": range(4)}), path=Path("t.csv"), sheet=None,
+                     sheets=(), first_data_row=2, sha256="", rows=np.array(numbers))
+    wanted = np.array([numbers[2], numbers[0], 1, 100, numbers[3]])
+    assert row_positions(table, wanted).tolist() == [2, 0, -1, -1, 3]
