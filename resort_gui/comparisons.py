@@ -265,13 +265,18 @@ def _hazard_ratios(data: _Sorted, spec: AnalysisSpec, labels: tuple[str, ...],
                    ) -> tuple[tuple[HazardRatio, ...], list[Issue]]:
     """Each group against the reference on those two groups' patients: Cox with each ties
     method, the log-rank O/E ratio and the Mantel-Haenszel estimate."""
+    fits = {}
+    for code in range(1, data.k):
+        pair = _Pair.of(data, code)  # once for the three ties methods
+        for ties in COX_TIES:
+            fitted = cox if data.k == 2 and cox is not None and cox.ties == ties \
+                and not cox.stratified else None  # two groups: the pair is every patient
+            fits[ties, code] = _cox_pair(pair, code, ties, labels, spec.conf_level, fitted)
     rows: list[HazardRatio] = []
     issues: list[Issue] = []
     for ties in COX_TIES:
-        fitted = cox if data.k == 2 and cox is not None and cox.ties == ties \
-            and not cox.stratified else None  # two groups: the pair is every patient
         for code in range(1, data.k):
-            row, note = _cox_pair(data, code, ties, labels, spec.conf_level, fitted)
+            row, note = fits[ties, code]
             rows.append(row)
             if note:
                 issues.append(Issue(f"{row.model}_not_computed",
@@ -287,24 +292,35 @@ def _hazard_ratios(data: _Sorted, spec: AnalysisSpec, labels: tuple[str, ...],
     return tuple(rows), issues
 
 
-def _cox_pair(data: _Sorted, code: int, ties: str, labels: tuple[str, ...],
+@dataclass(frozen=True)
+class _Pair:
+    """The patients of the reference and one other group, that group's indicator as ``x``."""
+
+    time: FloatArray
+    event: NDArray[np.bool_]
+    x: FloatArray
+
+    @classmethod
+    def of(cls, data: _Sorted, code: int) -> _Pair:
+        if data.k == 2:  # the two groups are every patient
+            return cls(data.time, data.event, (data.group == code).astype(np.float64))
+        rows = (data.group == 0) | (data.group == code)
+        return cls(data.time[rows], data.event[rows],
+                   (data.group[rows] == code).astype(np.float64))
+
+
+def _cox_pair(pair: _Pair, code: int, ties: str, labels: tuple[str, ...],
               conf_level: float, fitted: CoxModel | None) -> tuple[HazardRatio, str]:
     """Cox model of group ``code`` against the reference on those two groups' patients
     (``fitted``: that very model, already fitted)."""
-    if data.k == 2:  # the two groups are every patient
-        time, event, group = data.time, data.event, data.group
-    else:
-        rows = (data.group == 0) | (data.group == code)
-        time, event, group = data.time[rows], data.event[rows], data.group[rows]
     model_name = f"cox_{ties}"
-    too_costly = ties == "exact" and _exact_too_costly(time, event)
+    too_costly = ties == "exact" and _exact_too_costly(pair.time, pair.event)
     if too_costly:
         nan = np.nan
         return (HazardRatio(labels[code], labels[0], nan, nan, nan, nan, model_name),
                 too_costly)
     model = fitted if fitted is not None else cox_ph(
-        time, event, (group == code).astype(np.float64), ties=ties, terms=(labels[code],),
-        conf_level=conf_level)
+        pair.time, pair.event, pair.x, ties=ties, terms=(labels[code],), conf_level=conf_level)
     return (HazardRatio(labels[code], labels[0], float(model.hr[0]), float(model.ci_lower[0]),
                         float(model.ci_upper[0]), float(model.wald_p[0]), model_name),
             model.note)

@@ -475,19 +475,28 @@ def shared_event_tables() -> Iterator[None]:
 
 def _shared_table(time: Any, event: Any, group: Any, strata: Any,
                   n_groups: int | None) -> _Tabulated:
+    def tabulate() -> _Tabulated:
+        sample = _sample(time, event, group, strata, n_groups)
+        return _Tabulated(_event_table(sample), sample.n_groups, sample.notes)
+
+    return _shared((time, event, group, strata), (-1 if n_groups is None else n_groups,),
+                   tabulate)
+
+
+def _shared(inputs: tuple[Any, ...], tag: tuple[int, ...],
+            tabulate: Callable[[], _Tabulated]) -> _Tabulated:
+    """``tabulate()``, once per live ``inputs`` (the same objects) and ``tag`` inside
+    :func:`shared_event_tables`."""
     memo = _SHARED_TABLES.get()
-    inputs = (time, event, group, strata)
-    shared = memo is not None and all(isinstance(a, np.ndarray) or a is None for a in inputs)
-    key = (*map(id, inputs), -1 if n_groups is None else n_groups)
-    if memo is not None and shared:
-        refs, found = memo.get(key, ((), None))
-        if found is not None and all(r() is a for r, a in zip(refs, inputs, strict=True)):
-            return found  # the same live objects, not new ones at a reused address
-    sample = _sample(time, event, group, strata, n_groups)
-    tabulated = _Tabulated(_event_table(sample), sample.n_groups, sample.notes)
-    if memo is not None and shared:
-        memo[key] = (tuple(_weak(a) for a in inputs), tabulated)
-    return tabulated
+    if memo is None or not all(isinstance(a, np.ndarray) or a is None for a in inputs):
+        return tabulate()
+    key = (*map(id, inputs), *tag)
+    refs, found = memo.get(key, ((), None))
+    if found is not None and all(r() is a for r, a in zip(refs, inputs, strict=True)):
+        return found  # type: ignore[no-any-return]  # the same live objects, not new ones
+    found = tabulate()
+    memo[key] = (tuple(_weak(a) for a in inputs), found)
+    return found
 
 
 def _weak(array: np.ndarray | None) -> Callable[[], np.ndarray | None]:
@@ -546,10 +555,15 @@ def survdiff(time: Any, event: Any, group: Any, *, strata: Any = None, rho: floa
       (``(n - d)/(n - 1)`` is taken as 0).
     """
     _check_weight("fleming_harrington", rho, 0.0)
-    tabulated, score = _table_and_score(time, event, group, strata, n_groups,
-                                        "fleming_harrington", rho, 0.0)
-    name = f"survdiff_rho{rho:g}" + ("_stratified" if strata is not None else "")
-    return _chisq_test(name, tabulated.table, score, tabulated.notes)
+    return _survdiff_test(_shared_table(time, event, group, strata, n_groups), rho,
+                          strata is not None)
+
+
+def _survdiff_test(tabulated: _Tabulated, rho: float, stratified: bool) -> GroupTest:
+    table = tabulated.table
+    score = _weighted_score(table, _time_weights(table, "fleming_harrington", rho, 0.0))
+    name = f"survdiff_rho{rho:g}" + ("_stratified" if stratified else "")
+    return _chisq_test(name, table, score, tabulated.notes)
 
 
 def weighted_test(time: Any, event: Any, group: Any, *, weight: str = "logrank",
@@ -755,9 +769,19 @@ def _pair_subset(sample: _Sample, i: int, j: int) -> tuple[FloatArray, BoolArray
 
 
 def _pair_test(sample: _Sample, i: int, j: int, stratified: bool, rho: float) -> GroupTest:
-    time, event, pair_group, stratum = _pair_subset(sample, i, j)
-    return survdiff(time, event, pair_group, strata=stratum if stratified else None,
-                    rho=rho, n_groups=2)
+    return _survdiff_test(_pair_table(sample, i, j, stratified), rho, stratified)
+
+
+def _pair_table(sample: _Sample, i: int, j: int, stratified: bool) -> _Tabulated:
+    """The event table of groups ``i`` and ``j`` (as codes 0 and 1); inside
+    :func:`shared_event_tables` one per pair of the same sample (the pairwise tests and the
+    two log-rank hazard ratios of a pair share it)."""
+    def tabulate() -> _Tabulated:
+        time, event, pair_group, stratum = _pair_subset(sample, i, j)
+        return _shared_table(time, event, pair_group, stratum if stratified else None, 2)
+
+    stratum = sample.stratum if stratified else None
+    return _shared((sample.time, sample.event, sample.group, stratum), (-2, i, j), tabulate)
 
 
 # --------------------------------------------------------------------------------------------
@@ -842,8 +866,7 @@ def _normal_quantile(conf_level: float) -> float:
 def _pair_score(sample: _Sample, g: int, stratified: bool) -> tuple[_Score, str]:
     """Unweighted log-rank O, E, V of group ``g`` (index 1) against the reference (index 0),
     and the reason no hazard ratio can be estimated ("" when it can)."""
-    time, event, pair_group, stratum = _pair_subset(sample, 0, g)
-    table = _shared_table(time, event, pair_group, stratum if stratified else None, 2).table
+    table = _pair_table(sample, 0, g, stratified).table
     score = _weighted_score(table, np.ones(table.events.shape[0]))
     if table.n_patients[0] == 0:
         return score, "The reference group has no patients: the hazard ratio is not estimable."

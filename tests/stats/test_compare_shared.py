@@ -39,3 +39,21 @@ def test_a_new_array_at_a_freed_address_gets_its_own_table() -> None:
         for _ in range(20):
             _tests(TIME.copy(), None)  # a table for a temporary array, which is then freed
             assert _tests(TIME[::-1].copy(), None) == expected  # maybe at that address
+
+
+def test_pairwise_tests_and_log_rank_hazard_ratios_share_each_pair_table(monkeypatch) -> None:
+    def run() -> list[np.ndarray]:
+        pairwise = compare.pairwise_tests(TIME, EVENT, GROUP, strata=STRATA)
+        ratios = [f(TIME, EVENT, GROUP, strata=STRATA).hr for f in (
+            compare.hazard_ratio_logrank, compare.hazard_ratio_mantel_haenszel)]
+        return [pairwise.chisq, *ratios]
+
+    expected = run()
+    built = []
+    original = compare._event_table
+    monkeypatch.setattr(compare, "_event_table", lambda s: built.append(1) or original(s))
+    with compare.shared_event_tables():
+        got = run()
+    for a, b in zip(got, expected, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert len(built) == 3  # the pairs (0, 1), (0, 2) and (1, 2)
