@@ -19,6 +19,7 @@ from resort_gui.domain.results import (
     CoxModel,
     GroupResult,
     HazardRatio,
+    KaplanMeier,
 )
 from resort_gui.domain.spec import AnalysisSpec
 from resort_gui.figure import time_axis_ticks
@@ -28,9 +29,10 @@ from resort_gui.stats.compare import shared_event_tables
 from resort_gui.stats.cox import cox_ph, group_design
 from resort_gui.stats.km import (
     kaplan_meier,
+    kaplan_meier_by_group,
     median_followup,
     restricted_mean,
-    risk_table,
+    risk_table_of,
     survival_at,
     survival_quantiles,
 )
@@ -51,11 +53,14 @@ def run_analysis(cohort: Cohort, spec: AnalysisSpec,
     tau = spec.tau if spec.tau is not None else default_tau(cohort)
     ticks = time_axis_ticks(float(cohort.time.max(initial=0.0)), cohort.time_unit)
     by_time = _sorted_by_time(cohort)
-    masks = [by_time.group == code for code in range(len(cohort.group_labels))]
-    groups = tuple(_group_result(label, by_time.time[m], by_time.event[m], spec, tau, ticks)
-                   for label, m in zip(cohort.group_labels, masks, strict=True))
+    curves = kaplan_meier_by_group(by_time.time, by_time.event, by_time.group,
+                                   len(cohort.group_labels), conf_type=spec.conf_type,
+                                   conf_level=spec.conf_level)
+    groups = tuple(_group_result(label, km, spec, tau, ticks)
+                   for label, km in zip(cohort.group_labels, curves, strict=True))
     overall = groups[0] if len(groups) == 1 else _group_result(
-        ALL_PATIENTS, by_time.time, by_time.event, spec, tau, ticks)
+        ALL_PATIENTS, kaplan_meier(by_time.time, by_time.event, conf_type=spec.conf_type,
+                                   conf_level=spec.conf_level), spec, tau, ticks)
     notes += _median_notes(groups)
     cox, cox_strat = None, None
     comparisons = Comparisons.none()
@@ -85,7 +90,8 @@ def run_analysis(cohort: Cohort, spec: AnalysisSpec,
         **trial.fields,
     )
     result = replace(result, tests=result.tests + tuple(trial.tests))
-    return replace(result, conventions=conventions_table(result))
+    # the same patients in time order: the conventions' curves count instead of sorting
+    return replace(result, conventions=conventions_table(replace(result, cohort=by_time)))
 
 
 def _sorted_by_time(cohort: Cohort) -> Cohort:
@@ -107,16 +113,15 @@ def default_tau(cohort: Cohort) -> float:
     return float(min(largest))
 
 
-def _group_result(label: str, time: np.ndarray, event: np.ndarray, spec: AnalysisSpec,
-                  tau: float, ticks: np.ndarray) -> GroupResult:
-    km = kaplan_meier(time, event, conf_type=spec.conf_type, conf_level=spec.conf_level)
+def _group_result(label: str, km: KaplanMeier, spec: AnalysisSpec, tau: float,
+                  ticks: np.ndarray) -> GroupResult:
+    events = int(km.n_event.sum())
     return GroupResult(
-        label=label, n=int(time.size), events=int(event.sum()),
-        censored=int(time.size - event.sum()), km=km,
+        label=label, n=km.n, events=events, censored=km.n - events, km=km,
         quantiles=survival_quantiles(km, QUANTILE_PROBS),
         landmarks=survival_at(km, np.asarray(spec.landmarks, dtype=np.float64)),
         rmst=restricted_mean(km, tau),
-        at_risk=risk_table(time, event, ticks),
+        at_risk=risk_table_of(km, ticks),
     )
 
 

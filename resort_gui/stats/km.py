@@ -40,9 +40,11 @@ __all__ = [
     "CONF_TYPES",
     "QUANTILE_TOLERANCE",
     "kaplan_meier",
+    "kaplan_meier_by_group",
     "median_followup",
     "restricted_mean",
     "risk_table",
+    "risk_table_of",
     "survival_at",
     "survival_quantiles",
 ]
@@ -76,36 +78,48 @@ def _z_value(conf_type: str, conf_level: float) -> float:
 # --------------------------------------------------------------------------- Kaplan-Meier
 
 
-def _event_table(
-    time: FloatArray, event: np.ndarray
-) -> tuple[FloatArray, IntArray, IntArray, IntArray]:
-    """Distinct times with the number at risk, events and censorings at each.
+Counts = tuple[FloatArray, IntArray, IntArray]
+"""Distinct times, the patients and the events at each."""
 
-    n_risk(t) = #{time >= t}. Times in increasing order (``run_analysis`` sorts them once)
-    are counted in one pass; otherwise the distinct times of all patients and of the events
-    are found each by one sort (no argsort), matched by a search among the distinct times
-    only.
+
+def _counts(time: FloatArray, event: np.ndarray) -> Counts:
+    """Distinct times with the patients and the events at each.
+
+    Times in increasing order (``run_analysis`` sorts them once) are counted in one pass;
+    otherwise the distinct times of all patients and of the events are found each by one
+    sort (no argsort), matched by a search among the distinct times only.
     """
     if time.size and is_sorted(time):
-        times, count, n_event = _sorted_counts(time, event)
-    else:
-        times, count = np.unique(time, return_counts=True)
-        event_times, event_count = np.unique(time[event], return_counts=True)
-        n_event = np.zeros(times.size, dtype=np.int64)
-        n_event[np.searchsorted(times, event_times)] = event_count
-    n_censor = count.astype(np.int64) - n_event
-    n_risk = (time.size - (np.cumsum(count) - count)).astype(np.int64)
-    return times, n_risk, n_event, n_censor
+        new = _first_of_each(time)
+        bounds = np.append(np.flatnonzero(new), time.size)
+        events_before = np.concatenate(([0], np.cumsum(event, dtype=np.int64)))[bounds]
+        return time[bounds[:-1]], np.diff(bounds), np.diff(events_before)
+    times, count = np.unique(time, return_counts=True)
+    event_times, event_count = np.unique(time[event], return_counts=True)
+    n_event = np.zeros(times.size, dtype=np.int64)
+    n_event[np.searchsorted(times, event_times)] = event_count
+    return times, count, n_event
 
 
-def _sorted_counts(time: FloatArray, event: np.ndarray) -> tuple[FloatArray, IntArray, IntArray]:
-    """Distinct values of the sorted ``time``, the rows and the events at each."""
+def _first_of_each(time: FloatArray) -> np.ndarray:
+    """Mask of the first row of each distinct value of the sorted, non-empty ``time``."""
     new = np.empty(time.size, dtype=bool)
     new[0] = True
     np.not_equal(time[1:], time[:-1], out=new[1:])
-    bounds = np.append(np.flatnonzero(new), time.size)
-    events_before = np.concatenate(([0], np.cumsum(event, dtype=np.int64)))[bounds]
-    return time[bounds[:-1]], np.diff(bounds), np.diff(events_before)
+    return new
+
+
+def _counts_by_group(time: FloatArray, event: np.ndarray, group: IntArray,
+                     n_groups: int) -> list[Counts]:
+    """:func:`_counts` of each group's rows, the sorted ``time`` of all groups read once."""
+    new = _first_of_each(time)
+    times = time[new]
+    cell = (np.cumsum(new) - 1) * n_groups + group  # (distinct time, group)
+    count = np.bincount(cell, minlength=times.size * n_groups).reshape(-1, n_groups)
+    n_event = np.bincount(cell[event], minlength=times.size * n_groups).reshape(-1, n_groups)
+    present = count > 0
+    return [(times[present[:, g]], count[present[:, g], g], n_event[present[:, g], g])
+            for g in range(n_groups)]
 
 
 def _greenwood_log_se(n_risk: IntArray, n_event: IntArray) -> FloatArray:
@@ -195,8 +209,37 @@ def kaplan_meier(
     * Empty input gives empty arrays and ``n == 0``.
     """
     time_arr, event_arr = _as_survival_data(time, event)
+    return _curve(_counts(time_arr, event_arr), conf_type, conf_level)
+
+
+def kaplan_meier_by_group(
+    time: ArrayLike,
+    event: ArrayLike,
+    group: ArrayLike,
+    n_groups: int,
+    *,
+    conf_type: str = "log-log",
+    conf_level: float = 0.95,
+) -> tuple[KaplanMeier, ...]:
+    """:func:`kaplan_meier` of the rows of each group (``group``: codes 0 .. n_groups - 1),
+    in code order. Times in increasing order are counted for every group in one pass."""
+    time_arr, event_arr = _as_survival_data(time, event)
+    codes = np.asarray(group, dtype=np.int64).ravel()
+    if not (time_arr.size and is_sorted(time_arr)):
+        return tuple(kaplan_meier(time_arr[codes == g], event_arr[codes == g],
+                                  conf_type=conf_type, conf_level=conf_level)
+                     for g in range(n_groups))
+    return tuple(_curve(counts, conf_type, conf_level)
+                 for counts in _counts_by_group(time_arr, event_arr, codes, n_groups))
+
+
+def _curve(counts: Counts, conf_type: str, conf_level: float) -> KaplanMeier:
+    """The Kaplan-Meier curve of the ``counts`` (see :func:`kaplan_meier`)."""
     z = _z_value(conf_type, conf_level)
-    times, n_risk, n_event, n_censor = _event_table(time_arr, event_arr)
+    times, count, n_event = counts
+    n = int(count.sum())
+    n_censor = count.astype(np.int64) - n_event
+    n_risk = (n - (np.cumsum(count) - count)).astype(np.int64)
     survival = np.cumprod(1.0 - n_event / n_risk.astype(np.float64))
     log_se = _greenwood_log_se(n_risk, n_event)
     with np.errstate(invalid="ignore"):
@@ -213,7 +256,7 @@ def kaplan_meier(
         ci_upper=ci_upper,
         conf_type=conf_type,
         conf_level=float(conf_level),
-        n=int(time_arr.size),
+        n=n,
     )
 
 
@@ -503,18 +546,26 @@ def risk_table(time: ArrayLike, event: ArrayLike, at: ArrayLike) -> RiskTable:
     A patient censored at t is still counted at risk at t, as R does.
     """
     time_arr, event_arr = _as_survival_data(time, event)
+    return _table_at(_counts(time_arr, event_arr), at)
+
+
+def risk_table_of(km: KaplanMeier, at: ArrayLike) -> RiskTable:
+    """:func:`risk_table` of the patients of the curve ``km``, read off its counts."""
+    return _table_at((km.time, km.n_event + km.n_censor, km.n_event), at)
+
+
+def _table_at(counts: Counts, at: ArrayLike) -> RiskTable:
+    times, count, n_event = counts
     at_arr = np.atleast_1d(np.asarray(at, dtype=np.float64)).ravel()
-    in_order = is_sorted(time_arr)  # run_analysis sorts the times once
-    sorted_time = time_arr if in_order else np.sort(time_arr)
-    event_time = time_arr[event_arr] if in_order else np.sort(time_arr[event_arr])
-    n_upto = np.searchsorted(sorted_time, at_arr, side="right")
-    n_before = np.searchsorted(sorted_time, at_arr, side="left")
-    n_event_cum = np.searchsorted(event_time, at_arr, side="right")
+    rows_before = np.concatenate(([0], np.cumsum(count, dtype=np.int64)))  # time < times[i]
+    events_before = np.concatenate(([0], np.cumsum(n_event, dtype=np.int64)))
+    before = np.searchsorted(times, at_arr, side="left")
+    upto = np.searchsorted(times, at_arr, side="right")
     return RiskTable(
         time=at_arr,
-        n_risk=(time_arr.size - n_before).astype(np.int64),
-        n_event_cum=n_event_cum.astype(np.int64),
-        n_censor_cum=(n_upto - n_event_cum).astype(np.int64),
+        n_risk=rows_before[-1] - rows_before[before],
+        n_event_cum=events_before[upto],
+        n_censor_cum=rows_before[upto] - events_before[upto],
     )
 
 
