@@ -192,17 +192,19 @@ class _UsualCells(_Extent):
         usual = _usual_reference(self._opening)
         last = usual.match(data, max(data.rfind(self._opening + b' r="', 0, end), 0), end)
         if last:
-            self._widen(last[1], last[2])
+            self._widen([last.groups()])
         if not self._all_within(data, end):
-            for letters, digits in usual.findall(data, 0, end):
-                self._widen(letters, digits)
+            self._widen(usual.findall(data, 0, end))
             if not self._all_within(data, end):
                 raise _Unproven
         return end
 
-    def _widen(self, letters: bytes, digits: bytes) -> None:
-        self.rows = max(self.rows, int(digits))
-        self.columns = max(self.columns, _column_number(letters))
+    def _widen(self, references: list[tuple[bytes, bytes]]) -> None:
+        """Take the extent to (letters, digits) ``references``."""
+        rows = {digits for _, digits in references}
+        columns = {letters for letters, _ in references}
+        self.rows = max(self.rows, max(map(int, rows), default=0))
+        self.columns = max(self.columns, max(map(_column_number, columns), default=0))
 
     def _all_within(self, data: bytes, end: int) -> bool:
         beyond = _unusual_or_beyond(self._opening, self.rows, self.columns)
