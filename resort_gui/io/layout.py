@@ -31,9 +31,10 @@ _FOOTER_WORDS = (  # each starts with a letter (see _FOOTER_LINE)
     r"fin\s+de\s+(los\s+)?datos", r"totale?s?", r"totali", r"gesamt\w*", r"summe", r"somma",
     r"sum", r"totaux", r"average", r"mean", r"media", r"n\s*=")
 FOOTER = re.compile(r"^\s*(" + "|".join(_FOOTER_WORDS) + r")(\W|$)", re.IGNORECASE)
+_FOOTER_LETTERS = "".join(sorted({w[0] for w in _FOOTER_WORDS}))
 _FOOTER_LINE = re.compile(  # a line of "\n"-joined cells that starts like FOOTER
-    r"\n[^\S\n]*(?=[" + "".join(sorted({w[0] for w in _FOOTER_WORDS})) + r"])(?:"
-    + "|".join(_FOOTER_WORDS) + r")(?=\W|$)", re.IGNORECASE)
+    r"\n[^\S\n]*(?=[" + _FOOTER_LETTERS + r"])(?:" + "|".join(_FOOTER_WORDS) + r")(?=\W|$)",
+    re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -100,9 +101,9 @@ def column_names(cells: Sequence[Any]) -> ColumnNames:
     ``<name>_2``, ``<name>_3``... with a note saying so."""
     names: list[str] = []
     notes: dict[str, str] = {}
-    for index, cell in enumerate(cells):
+    texts = cell_text(pd.Series(list(cells), dtype=object))  # NaN: empty
+    for index, text in enumerate(texts.fillna("")):
         letter = column_letter(index)
-        text = "" if _empty(cell) else str(cell_text(pd.Series([cell])).iloc[0])
         name = text or f"column_{letter}"
         if not text:
             notes[name] = f"Column {letter} has no name in the header; it is called {name!r}."
@@ -119,11 +120,19 @@ def column_names(cells: Sequence[Any]) -> ColumnNames:
 def frame_from_grid(rows: Sequence[Sequence[Any]], names: list[str]) -> pd.DataFrame:
     """Cells to typed columns: numbers -> float, dates -> datetime64, text -> str, mixed
     columns stay object (each cell is judged when the column gets a role)."""
-    width = len(names)
-    padded = [list(r[:width]) + [""] * (width - len(r)) if len(r) != width else r for r in rows]
-    columns = list(zip(*padded, strict=True)) if padded else [()] * width
+    columns = _columns(rows, len(names))
     return pd.DataFrame({name: _typed(values) for name, values in zip(names, columns,
                                                                        strict=True)})
+
+
+def _columns(rows: Sequence[Sequence[Any]], width: int) -> list[Sequence[Any]]:
+    """The columns of ``rows`` padded with "" or cut to ``width`` cells: one object array
+    cut in columns (six times faster than ``zip(*rows)``) when the rows have that width."""
+    grid = np.array(rows, dtype=object)
+    if grid.shape == (len(rows), width):
+        return list(grid.T)
+    padded = [list(r[:width]) + [""] * (width - len(r)) for r in rows]
+    return list(zip(*padded, strict=True)) if padded else [()] * width
 
 
 def _typed(values: Sequence[Any]) -> pd.Series:
@@ -152,9 +161,10 @@ def drop_empty(frame: pd.DataFrame, rows: np.ndarray,
     unnamed = [c for c in frame.columns if c in notes and c.startswith("column_")]
     blank = [c for c in unnamed if frame[c].isna().all()]
     frame = frame.drop(columns=blank)
-    if frame.columns.empty:
-        return frame, rows
-    maybe_empty = np.flatnonzero(frame.iloc[:, 0].isna().to_numpy())  # others have a cell
+    if frame.columns.empty or any(isinstance(t, np.dtype) and t.kind in "biu"
+                                  for t in frame.dtypes):
+        return frame, rows  # nothing, or a column of numpy integers: no cell is missing
+    maybe_empty = np.flatnonzero(_missing(frame.iloc[:, 0]))  # others have a cell
     empty = maybe_empty[frame.iloc[maybe_empty].isna().all(axis=1).to_numpy()]
     if not empty.size:
         return frame, rows
@@ -182,28 +192,67 @@ def not_patients(frame: pd.DataFrame, rows: np.ndarray) -> dict[int, str]:
 
 def _footer_candidates(frame: pd.DataFrame) -> np.ndarray:
     """Rows whose first cell is footer-like text, or empty (their first filled cell is then
-    looked at one by one). The cells are searched as one text, one line per cell: a regex
-    call per cell costs half a second on a million rows. Candidates are checked by the
-    caller, so a cell read as text that is not (a number) does no harm."""
+    looked at one by one). The cells are joined in one text, a line each: the byte after
+    each line break tells which cells may start like a footer (with a footer word's first
+    letter, a space or a non-ASCII character), and those are searched with one regex (a
+    regex call per cell costs half a second on a million rows). Candidates are checked by
+    the caller, so a cell read as text that is not (a number) does no harm."""
     if frame.columns.empty:
         return np.array([], dtype=np.int64)
     column = frame.iloc[:, 0]
-    hits = column.isna().to_numpy(copy=True)
     if column.dtype.kind in "biufcmM":  # numbers or dates: no text to search
-        return np.flatnonzero(hits)
+        return np.flatnonzero(column.isna().to_numpy())
     first = column.to_numpy(dtype=object)
-    cells = column.fillna("").to_numpy(dtype=object) if pd.api.types.is_string_dtype(
-        column.dtype) and column.dtype != object else map(str, first)
-    text = "\n".join(itertools.chain(("",), cells))  # "\n" before every cell
-    if text.count("\n") != len(first):  # a cell with a line break: cell by cell
+    hits = np.zeros(len(first), dtype=bool)
+    try:  # "\n" before every cell and one after the last
+        cells, text = first, "\n".join(itertools.chain(("",), first, ("",)))
+    except TypeError:  # a cell that is not text: missing (NaN), or a number in a mixed column
+        hits = column.isna().to_numpy(copy=True)
+        cells = column.fillna("").to_numpy(dtype=object) if pd.api.types.is_string_dtype(
+            column.dtype) and column.dtype != object else np.array([str(v) for v in first],
+                                                                    dtype=object)
+        text = "\n".join(itertools.chain(("",), cells, ("",)))
+    encoded = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    breaks = np.flatnonzero(encoded == 10)
+    if len(breaks) != len(first) + 1:  # a cell with a line break: cell by cell
         match = FOOTER.match
         return np.flatnonzero(hits | np.fromiter(
             (isinstance(v, str) and match(v) is not None for v in first), bool, len(first)))
-    starts = [m.start() for m in _FOOTER_LINE.finditer(text)]
-    if starts:  # the cell of a match is the number of line breaks before it
-        breaks = np.flatnonzero(np.frombuffer(text.encode("utf-32-le"), np.uint32) == 10)
-        hits[np.searchsorted(breaks, starts)] = True
+    maybe = np.flatnonzero(_FOOTER_START[encoded[breaks[:-1] + 1]])
+    hits[maybe[_footer_lines(cells[maybe])]] = True
     return np.flatnonzero(hits)
+
+
+def _footer_lines(cells: np.ndarray) -> np.ndarray:
+    """Which of ``cells`` (text without line breaks) start like a footer."""
+    text = "\n".join(itertools.chain(("",), cells))  # "\n" before every cell
+    starts = [m.start() for m in _FOOTER_LINE.finditer(text)]
+    if not starts:
+        return np.array([], dtype=np.int64)
+    breaks = np.flatnonzero(np.frombuffer(text.encode("utf-32-le", "surrogatepass"),
+                                          np.uint32) == 10)
+    return np.searchsorted(breaks, starts)  # the line breaks before a match: its cell
+
+
+def _footer_start() -> np.ndarray:
+    """The bytes a cell that starts like ``FOOTER`` can start with in UTF-8: a footer
+    word's first letter in either case, a space, or any byte of a non-ASCII character."""
+    start = np.ones(256, dtype=bool)
+    start[:128] = [chr(b).isspace() or chr(b).lower() in _FOOTER_LETTERS for b in range(128)]
+    return start
+
+
+_FOOTER_START = _footer_start()
+
+
+def _missing(column: pd.Series) -> np.ndarray:
+    """``column.isna()``; a third of its cost for a text column without a missing cell
+    (the usual first column, the patients' ids), which is found so at once."""
+    if column.dtype.kind not in "biufcmM":
+        values = column.to_numpy(dtype=object)
+        if pd.api.types.infer_dtype(values, skipna=False) == "string":
+            return np.zeros(len(values), dtype=bool)
+    return column.isna().to_numpy(copy=True)
 
 
 def _first_cell(row: pd.Series) -> str | None:
