@@ -34,6 +34,7 @@ FAMILY_NAMES = {TEXT: "a text (CSV) table", WORKBOOK: "a spreadsheet workbook",
 RENAME_HINT = {TEXT: ".csv", WORKBOOK: ".xlsx", STATS: ".sav or .dta"}
 DELIMITERS = ("\t", ";", "|", ",")  # preferred in this order when equally consistent
 SNIFF_LINES = 200
+SNIFF_CHARS = 1 << 21  # the start of a text file the dialect is sniffed from
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -144,18 +145,23 @@ def _not_a_table(path: Path, what: str) -> InputError:
 
 # --- text ----------------------------------------------------------------------------------
 
-def decode_text(path: Path) -> tuple[str, str]:
-    """The file's text and the encoding used: BOM first, then UTF-8, then Windows-1252,
-    then Latin-1 (which decodes anything)."""
-    data = path.read_bytes()
+def decode_text(data: bytes, path: Path) -> tuple[str, str]:
+    """The start of the text of ``data`` (the bytes of ``path``; ``SNIFF_CHARS`` characters
+    at least, all the dialect and the header are found from) and the encoding of all of it:
+    BOM first, then UTF-8, then Windows-1252, then Latin-1 (which decodes anything). A
+    plain ASCII file (most large ones) is UTF-8 without decoding more than its start."""
+    head = memoryview(data)[:4 * SNIFF_CHARS]  # a character takes at most 4 bytes
     if data.startswith(b"\xef\xbb\xbf"):
-        text, encoding = data.decode("utf-8-sig", errors="replace"), "UTF-8 (BOM)"
+        text, encoding = str(head, "utf-8-sig", errors="replace"), "UTF-8 (BOM)"
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text, encoding = data.decode("utf-16", errors="replace"), "UTF-16"
+        text, encoding = str(head, "utf-16", errors="replace"), "UTF-16"
     elif b"\x00" in data:
         raise _binary(path)
+    elif data.isascii():
+        text, encoding = str(head[:SNIFF_CHARS], "ascii"), "UTF-8"
     else:
         text, encoding = _decode_8bit(data)
+        text = text[:SNIFF_CHARS]
     if len(_CONTROL.findall(text, 0, 100_000)) > 0.01 * min(len(text), 100_000):
         raise _binary(path)
     return text, encoding
@@ -180,7 +186,7 @@ def _binary(path: Path) -> InputError:
 def sniff_dialect(text: str, encoding: str) -> tuple[TextDialect, list[str]]:
     """Delimiter (the one that splits the sample lines most consistently), decimal mark
     (comma only when the delimiter is not a comma and numbers use it) and the sample lines."""
-    lines = text[:1 << 20].splitlines()[:SNIFF_LINES]
+    lines = text[:SNIFF_CHARS // 2].splitlines()[:SNIFF_LINES]
     skip = 1 if lines and re.fullmatch(r"sep=.\s*", lines[0]) else 0
     lines = lines[skip:]
     if skip:
@@ -199,7 +205,7 @@ def _consistency(lines: list[str], delimiter: str) -> int:
 def _decimal_mark(text: str, delimiter: str) -> str:
     if delimiter == ",":
         return "."
-    sep, sample = re.escape(delimiter), text[:1 << 21]
+    sep, sample = re.escape(delimiter), text[:SNIFF_CHARS]
     comma = re.findall(rf"(?:^|{sep})\s*-?\d+,\d+\s*(?={sep}|$)", sample, flags=re.MULTILINE)
     point = re.findall(rf"(?:^|{sep})\s*-?\d+\.\d+\s*(?={sep}|$)", sample, flags=re.MULTILINE)
     return "," if len(comma) > len(point) else "."
@@ -209,17 +215,18 @@ def split_lines(lines: list[str], delimiter: str) -> list[list[str]]:
     return [row for row in csv.reader(lines, delimiter=delimiter)]
 
 
-def read_text_body(text: str, dialect: TextDialect, skip_lines: int, names: list[str],
+def read_text_body(data: bytes, dialect: TextDialect, skip_lines: int, names: list[str],
                    path: Path) -> pd.DataFrame:
-    """The records after the first ``skip_lines`` lines of ``path`` (whose decoded
-    ``text`` it is), one row per record (blank lines kept as empty rows, so positions stay
-    the spreadsheet's). A row longer than the header widens the table (extra columns named
+    """The records after the first ``skip_lines`` lines of ``path`` (whose bytes ``data``
+    is), one row per record (blank lines kept as empty rows, so positions stay the
+    spreadsheet's). A row longer than the header widens the table (extra columns named
     ``\x00<i>`` for the caller to name)."""
     try:
         return _parse_csv(path, dialect, skip_lines, names)
     except pd.errors.ParserError:
         # the longest line, counted without regard to quotes: an overestimate at worst,
         # whose extra columns stay empty and are dropped
+        text = data.decode(_CODECS[dialect.encoding], errors="replace")
         width = max(line.count(dialect.delimiter) + 1 for line in text.splitlines())
         names = [*names, *(f"\x00{i}" for i in range(len(names), width))]
     try:

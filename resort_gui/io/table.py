@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,11 +104,11 @@ def read_table(path: str | Path, sheet: str | None = None, *,
     found under title and blank rows)."""
     path = _existing(path)
     family = readers.file_family(path)
+    if family == readers.TEXT:
+        return _read_text(path, header_row)
     sha256 = sha256_of(path)
     if family == readers.STATS:
         return _read_stats(path, sha256)
-    if family == readers.TEXT:
-        return _read_text(path, header_row, sha256)
     return _read_workbook(path, sheet, header_row, sha256)
 
 
@@ -132,7 +133,7 @@ def preview(path: str | Path, sheet: str | None = None, header_row: int | None =
                                                      strict=False)]
         return TablePreview((), None, 0, tuple(top), tuple(raw.frame.columns), raw.labels, "")
     if family == readers.TEXT:
-        text, dialect, found = _text_sheet(path, header_row)
+        dialect, found = _text_sheet(path, path.read_bytes(), header_row)
     else:
         found, dialect = _workbook_sheet(path, sheet, header_row,
                                          nrows=layout.HEADER_SEARCH + 50), None
@@ -200,25 +201,30 @@ def _finish(frame: pd.DataFrame, rows: np.ndarray, names: layout.ColumnNames, pa
 
 # --- text ----------------------------------------------------------------------------------
 
-def _text_sheet(path: Path, header_row: int | None
-                ) -> tuple[str, readers.TextDialect, _Sheet]:
-    text, encoding = readers.decode_text(path)
+def _text_sheet(path: Path, data: bytes, header_row: int | None
+                ) -> tuple[readers.TextDialect, _Sheet]:
+    text, encoding = readers.decode_text(data, path)
     dialect, lines = readers.sniff_dialect(text, encoding)
     grid = readers.split_lines(lines, dialect.delimiter)
     header = _header_index(grid, header_row, path.name)
-    return text, dialect, _Sheet(grid, header, None, ())
+    return dialect, _Sheet(grid, header, None, ())
 
 
-def _read_text(path: Path, header_row: int | None, sha256: str) -> RawTable:
-    text, dialect, found = _text_sheet(path, header_row)
-    names = _names(found.grid, found.header)
-    frame = readers.read_text_body(text, dialect, dialect.skip_lines + found.header + 1,
-                                   names.names, path)
-    if len(frame.columns) > len(names.names):  # rows longer than the sample showed
-        names = _names(found.grid, found.header, len(frame.columns))
-        frame.columns = names.names
-    rows = np.arange(found.header + 2, found.header + 2 + len(frame), dtype=np.int64)
-    return _finish(frame, rows, names, path, found, sha256, dialect.describe())
+def _read_text(path: Path, header_row: int | None) -> RawTable:
+    """The file is read once: its bytes are hashed in a thread (hashlib lets go of the GIL)
+    while the table is found and parsed."""
+    data = path.read_bytes()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        sha256 = pool.submit(lambda: hashlib.sha256(data).hexdigest())
+        dialect, found = _text_sheet(path, data, header_row)
+        names = _names(found.grid, found.header)
+        frame = readers.read_text_body(data, dialect, dialect.skip_lines + found.header + 1,
+                                       names.names, path)
+        if len(frame.columns) > len(names.names):  # rows longer than the sample showed
+            names = _names(found.grid, found.header, len(frame.columns))
+            frame.columns = names.names
+        rows = np.arange(found.header + 2, found.header + 2 + len(frame), dtype=np.int64)
+        return _finish(frame, rows, names, path, found, sha256.result(), dialect.describe())
 
 
 # --- workbooks -----------------------------------------------------------------------------
