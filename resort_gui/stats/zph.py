@@ -86,8 +86,7 @@ def cox_zph(time: ArrayLike, event: ArrayLike, X: ArrayLike, model: CoxModel, *,
     if not fitted.any() or model.events == 0:
         return _not_testable(names, "The proportional-hazards test needs a fitted Cox model.")
     time_u, event_u, x_u, strata_u = _in_time_order(time_a, event_a, x_a, strata_a)
-    g = _transformed_time(time_u, event_u, transform)
-    g_set = _per_tie_set(g, time_u, event_u, strata_u) - g[event_u].mean()  # centred
+    g_set = _centred_g_per_tie_set(time_u, event_u, strata_u, transform)
     data = _RiskSets.build(time_u, event_u, x_u if fitted.all() else x_u[:, fitted], strata_u,
                            collapse=True)
     score, information = _time_interaction_score(data, model.coef[fitted], g_set,
@@ -116,6 +115,20 @@ def _per_tie_set(g: FloatArray, time: FloatArray, event: np.ndarray,
     order = deaths[np.argsort(strata[deaths], kind="stable")]  # (stratum, time) order
     t, s = time[order], strata[order]
     return g[order[np.r_[True, (t[1:] != t[:-1]) | (s[1:] != s[:-1])]]]
+
+
+def _centred_g_per_tie_set(time: FloatArray, event: np.ndarray, strata: np.ndarray,
+                           transform: str) -> FloatArray:
+    """g at each tie set of deaths (in the risk sets' (stratum, time) order), centred on its
+    mean over the deaths; the rows are in time order. With R's default transform and one
+    stratum it is read off the pooled Kaplan-Meier curve: the tie sets are its event times,
+    and the deaths' g values, in row order, are each time's value repeated."""
+    if transform == "km" and strata.size and np.all(strata == strata[0]):
+        km = kaplan_meier(time, event, conf_type="plain")
+        g = 1.0 - np.r_[1.0, km.survival[:-1]]  # 1 - S(t-) at each distinct time
+        return g[km.n_event > 0] - np.repeat(g, km.n_event).mean()
+    g = _transformed_time(time, event, transform)
+    return _per_tie_set(g, time, event, strata) - g[event].mean()
 
 
 def _transformed_time(time: FloatArray, event: np.ndarray, transform: str) -> FloatArray:
