@@ -97,13 +97,13 @@ def run_analysis(cohort: Cohort, spec: AnalysisSpec,
 def _sorted_by_time(cohort: Cohort) -> Cohort:
     """The cohort's arrays in time order, for the estimators only: sorted once here, the
     estimators count distinct times instead of each sorting a million rows again
-    (``stats.distinct``). Patient identifiers and reasons are left out: no estimator reads
-    them, and the result keeps the cohort as given."""
+    (``stats.distinct``). Row numbers, patient identifiers and reasons are left out: no
+    estimator reads them, and the result keeps the cohort as given."""
     order = np.argsort(cohort.time)
     return replace(cohort, time=cohort.time[order], event=cohort.event[order],
                    group=cohort.group[order],
                    strata=None if cohort.strata is None else cohort.strata[order],
-                   row=cohort.row[order], patient=(), reason=())
+                   row=np.empty(0, dtype=np.int64), patient=(), reason=())
 
 
 def default_tau(cohort: Cohort) -> float:
