@@ -173,11 +173,13 @@ def drop_empty(frame: pd.DataFrame, rows: np.ndarray,
     return frame[keep].reset_index(drop=True), rows[keep]
 
 
-def not_patients(frame: pd.DataFrame, rows: np.ndarray) -> dict[int, str]:
+def not_patients(frame: pd.DataFrame, rows: np.ndarray,
+                 line_bytes: np.ndarray | None = None) -> dict[int, str]:
     """Positions of rows that are plainly not patients, with the reason: a footer or totals
-    line ("End of data", "Total"...) anywhere, or lone notes below the last patient."""
+    line ("End of data", "Total"...) anywhere, or lone notes below the last patient.
+    ``line_bytes``, when given, is the first byte of each row's line in a text file."""
     found: dict[int, str] = {}
-    for position in _footer_candidates(frame):
+    for position in _footer_candidates(frame, line_bytes):
         first = _first_cell(frame.iloc[position])
         if first is not None and FOOTER.match(first):
             found[position] = f"not a patient row ({first!r})"
@@ -190,18 +192,25 @@ def not_patients(frame: pd.DataFrame, rows: np.ndarray) -> dict[int, str]:
     return found
 
 
-def _footer_candidates(frame: pd.DataFrame) -> np.ndarray:
+def _footer_candidates(frame: pd.DataFrame, line_bytes: np.ndarray | None = None
+                       ) -> np.ndarray:
     """Rows whose first cell is footer-like text, or empty (their first filled cell is then
-    looked at one by one). The cells are joined in one text, a line each: the byte after
-    each line break tells which cells may start like a footer (with a footer word's first
-    letter, a space or a non-ASCII character), and those are searched with one regex (a
-    regex call per cell costs half a second on a million rows). Candidates are checked by
-    the caller, so a cell read as text that is not (a number) does no harm."""
+    looked at one by one). The first byte of each row's line in a text file, when given,
+    tells which few rows may be either; otherwise the cells are joined in one text, a line
+    each, and the byte after each line break tells which cells may start like a footer
+    (with a footer word's first letter, a space or a non-ASCII character): those are
+    searched with one regex (a regex call per cell costs half a second on a million rows).
+    Candidates are checked by the caller, so a cell read as text that is not (a number)
+    does no harm."""
     if frame.columns.empty:
         return np.array([], dtype=np.int64)
     column = frame.iloc[:, 0]
     if column.dtype.kind in "biufcmM":  # numbers or dates: no text to search
         return np.flatnonzero(column.isna().to_numpy())
+    if line_bytes is not None and len(line_bytes) == len(column):
+        maybe = np.flatnonzero(_FOOTER_OR_MISSING_START[line_bytes])
+        if len(maybe) <= len(column) // 32:
+            return maybe[[_is_footer_or_missing(v) for v in column.iloc[maybe]]].astype(np.int64)
     first = column.to_numpy(dtype=object)
     hits = np.zeros(len(first), dtype=bool)
     try:  # "\n" before every cell and one after the last
@@ -243,6 +252,15 @@ def _footer_start() -> np.ndarray:
 
 
 _FOOTER_START = _footer_start()
+# pandas reads a cell as missing when empty (the line starts with a delimiter or is empty)
+# or one of its NA words, which start with these (test_footer_search checks them all)
+NA_WORD_STARTS = "#-1<Nn"
+_FOOTER_OR_MISSING_START = _FOOTER_START.copy()
+_FOOTER_OR_MISSING_START[list(NA_WORD_STARTS.encode() + b"\t;|,\r\n")] = True
+
+
+def _is_footer_or_missing(value: Any) -> bool:
+    return bool(pd.isna(value)) or isinstance(value, str) and FOOTER.match(value) is not None
 
 
 def _missing(column: pd.Series) -> np.ndarray:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from resort_gui.domain.errors import InputError
@@ -213,6 +214,24 @@ def _decimal_mark(text: str, delimiter: str) -> str:
 
 def split_lines(lines: list[str], delimiter: str) -> list[list[str]]:
     return [row for row in csv.reader(lines, delimiter=delimiter)]
+
+
+def line_first_bytes(data: bytes, skip_lines: int) -> np.ndarray | None:
+    """The first byte of each line of ``data`` after the first ``skip_lines`` (a line
+    break for an empty line), read straight off the bytes; None unless every such line is
+    one record as pandas reads it: no quotation mark, lines ending in "\\n" or "\\r\\n".
+    For an ASCII-compatible encoding (not UTF-16)."""
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    breaks = np.flatnonzero(buffer == 10)
+    if len(breaks) < skip_lines:
+        return None
+    start = int(breaks[skip_lines - 1]) + 1 if skip_lines else 0
+    breaks = breaks[skip_lines:]
+    if data.find(b'"', start) >= 0 or data.find(b"\r", start) >= 0 and np.count_nonzero(
+            buffer[start:] == 13) != np.count_nonzero(buffer[breaks - 1] == 13):
+        return None
+    starts = np.concatenate(([start], breaks + 1))
+    return buffer[starts[:-1] if starts[-1] == len(data) else starts]
 
 
 def read_text_body(data: bytes, dialect: TextDialect, skip_lines: int, names: list[str],

@@ -179,11 +179,18 @@ def _names(grid: Sequence[Sequence[Any]], header: int, width: int = 0) -> layout
 
 
 def _finish(frame: pd.DataFrame, rows: np.ndarray, names: layout.ColumnNames, path: Path,
-            found: _Sheet, sha256: str, dialect: str = "") -> RawTable:
-    """Drop empty rows/columns, set aside rows that are not patients, refuse an empty table."""
+            found: _Sheet, sha256: str, dialect: str = "",
+            line_bytes: np.ndarray | None = None) -> RawTable:
+    """Drop empty rows/columns, set aside rows that are not patients, refuse an empty table.
+    ``line_bytes``: the first byte of each row's line in a text file, when known."""
     where = _where(path, found.sheet)
+    first_row = rows[0] if len(rows) else 0
+    if line_bytes is not None and len(line_bytes) != len(rows):
+        line_bytes = None
     frame, rows = layout.drop_empty(frame, rows, names.notes)
-    frame, rows, dropped = layout.remove_rows(frame, rows, layout.not_patients(frame, rows))
+    line_bytes = line_bytes[rows - first_row] if line_bytes is not None else None
+    frame, rows, dropped = layout.remove_rows(frame, rows,
+                                              layout.not_patients(frame, rows, line_bytes))
     if frame.empty:
         raise InputError("no_data_rows",
                          f"{where}: the table has column names (row {found.header + 1}) but no "
@@ -211,20 +218,24 @@ def _text_sheet(path: Path, data: bytes, header_row: int | None
 
 
 def _read_text(path: Path, header_row: int | None) -> RawTable:
-    """The file is read once: its bytes are hashed in a thread (hashlib lets go of the GIL)
-    while the table is found and parsed."""
+    """The file is read once: its bytes are hashed, and the first byte of each line found
+    (for the footer search), in a thread (hashlib and numpy let go of the GIL) while pandas
+    parses the table."""
     data = path.read_bytes()
     with ThreadPoolExecutor(max_workers=1) as pool:
         sha256 = pool.submit(lambda: hashlib.sha256(data).hexdigest())
         dialect, found = _text_sheet(path, data, header_row)
+        skip = dialect.skip_lines + found.header + 1
+        line_bytes = pool.submit(readers.line_first_bytes, data, skip) \
+            if dialect.encoding != "UTF-16" else None
         names = _names(found.grid, found.header)
-        frame = readers.read_text_body(data, dialect, dialect.skip_lines + found.header + 1,
-                                       names.names, path)
+        frame = readers.read_text_body(data, dialect, skip, names.names, path)
         if len(frame.columns) > len(names.names):  # rows longer than the sample showed
             names = _names(found.grid, found.header, len(frame.columns))
             frame.columns = names.names
         rows = np.arange(found.header + 2, found.header + 2 + len(frame), dtype=np.int64)
-        return _finish(frame, rows, names, path, found, sha256.result(), dialect.describe())
+        return _finish(frame, rows, names, path, found, sha256.result(), dialect.describe(),
+                       line_bytes.result() if line_bytes else None)
 
 
 # --- workbooks -----------------------------------------------------------------------------

@@ -1,14 +1,17 @@
 """The footer search over a whole column at once finds exactly the rows a per-cell match
-finds (the rows the import sets aside as "not a patient row" are checked one by one after)."""
+finds (the rows the import sets aside as "not a patient row" are checked one by one after),
+and so does the search over the first byte of each line of a text file."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from resort_gui.io.layout import FOOTER, _footer_candidates, drop_empty
+from resort_gui.io.layout import FOOTER, NA_WORD_STARTS, _footer_candidates, drop_empty
+from resort_gui.io.readers import line_first_bytes
 
 CELLS = ["P0001", "Total", " totale", "TOTALI 12", "End of data", "end of the list.",
          "Fine dei dati", "Ende der Daten", "Fin des données", "fin de los datos", "Gesamtzahl",
@@ -48,3 +51,41 @@ def test_only_rows_with_no_cell_at_all_are_dropped() -> None:
     kept, rows = drop_empty(frame, np.arange(2, 6), {})
     assert rows.tolist() == [2, 3, 5]
     assert kept["months"].tolist()[:2] == [1.0, 2.0] and kept["id"].iloc[2] == "P4"
+
+
+def test_the_na_words_pandas_reads_as_missing_start_as_listed() -> None:
+    from pandas._libs.parsers import STR_NA_VALUES
+
+    assert {word[0] for word in STR_NA_VALUES if word} <= set(NA_WORD_STARTS)
+
+
+LINES = ["P1,1.5,x", "P2,2,y", "", "Total,3.5,", ",4,z", "NA,5,w", "  Mean,1,", "n = 2,,",
+         "Ñandú,6,v", "sum,7,u", "x,8,t", "1.#IND,9,s", "End of data"]
+
+
+@settings(derandomize=True, max_examples=200, deadline=None)
+@given(lines=st.lists(st.sampled_from(LINES), min_size=1, max_size=40),
+       newline=st.sampled_from(["\n", "\r\n"]), final=st.booleans(),
+       quoted=st.booleans())
+def test_line_bytes_find_what_the_column_search_finds(tmp_path_factory: pytest.TempPathFactory,
+                                                      lines: list[str], newline: str,
+                                                      final: bool, quoted: bool) -> None:
+    """Read from the bytes of each line, the rows whose first cell may be a footer or
+    missing are the ones the search over the parsed column finds; the lines are taken as
+    rows only when pandas reads them so (no quotation marks)."""
+    patients = [f"P{i},1,x" for i in range(32 * len(lines))]  # few candidates among many
+    lines = [*patients[:len(patients) // 2], *lines, *patients[len(patients) // 2:]]
+    if quoted:
+        lines = [*lines, '"P9",1,"a"']
+    data = (newline.join(["id,months,note", *lines]) + (newline if final else "")).encode()
+    path = tmp_path_factory.mktemp("lines") / "t.csv"
+    path.write_bytes(data)
+    frame = pd.read_csv(path, header=None, names=["id", "months", "note"], skiprows=1,
+                        skip_blank_lines=False, index_col=False, dtype={"id": "str"})
+    line_bytes = line_first_bytes(data, 1)
+    if quoted:
+        assert line_bytes is None
+        return
+    assert line_bytes is not None and len(line_bytes) == len(frame)
+    np.testing.assert_array_equal(_footer_candidates(frame, line_bytes),
+                                  _footer_candidates(frame))
