@@ -59,6 +59,7 @@ def build_cohort(raw: RawTable, spec: AnalysisSpec) -> tuple[Cohort, list[Issue]
                             f"{len(excluded)} of {rows.size + len(raw.dropped)} rows were "
                             "excluded (see the excluded rows and their reasons)."))
 
+    kept = slice(None) if dropped.size == 0 else keep  # every row: no copies
     group, labels = _groups(raw, spec, keep)
     strata, strata_labels = _strata(raw, spec.strata, keep, issues)
     cohort = Cohort(
@@ -69,8 +70,8 @@ def build_cohort(raw: RawTable, spec: AnalysisSpec) -> tuple[Cohort, list[Issue]
         strata=strata,
         strata_labels=strata_labels,
         row=rows[keep],
-        patient=tuple(_patients(raw, spec.patient_id, rows, keep)),
-        reason=tuple((reason if dropped.size == 0 else reason[keep]).tolist()),
+        patient=_kept_patients(raw, spec.patient_id, rows, kept),
+        reason=tuple(reason[kept].tolist()),
         excluded=excluded,
         time_unit=spec.time_unit,
         source=raw.name,
@@ -314,10 +315,20 @@ def _day_texts(dates: pd.Series, before: str) -> np.ndarray:
     return np.array(texts + [np.nan], dtype=object)[codes]
 
 
+def _kept_patients(raw: RawTable, column: str | None, rows: np.ndarray,
+                   kept: np.ndarray | slice) -> tuple[str, ...]:
+    """The patients of the kept rows; when every row is kept the tuple of the table's
+    patients, made once per table (a tuple of a million identifiers takes 15 ms)."""
+    if isinstance(kept, slice):
+        return memoised(raw, ("patients", column), lambda: tuple(
+            _patients(raw, column, rows, kept)))
+    return tuple(_patients(raw, column, rows, kept))
+
+
 def _patients(raw: RawTable, column: str | None, rows: np.ndarray,
-              which: np.ndarray) -> list[str]:
-    """The patient of the rows ``which`` (a mask or positions): the id cell ("" when empty),
-    else the row number."""
+              which: np.ndarray | slice) -> list[str]:
+    """The patient of the rows ``which`` (a mask, positions or a slice): the id cell (""
+    when empty), else the row number."""
     if column is None:
         return memoised(raw, "row numbers", lambda: rows.astype(str).astype(object))[
             which].tolist()

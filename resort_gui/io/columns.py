@@ -36,10 +36,12 @@ _LOCK = threading.Lock()
 @dataclass(frozen=True, eq=False)
 class ColumnCodes:
     """``texts[codes[i]]`` is the text of row i as ``cell_text`` reads it, ``codes[i] == -1``
-    an empty cell. ``texts`` are distinct, in order of first appearance."""
+    an empty cell. ``texts`` are distinct, in order of first appearance; ``one_per_row``:
+    every row has its own text (an identifier column), so ``codes`` counts 0, 1, 2, ..."""
 
     codes: np.ndarray
     texts: np.ndarray
+    one_per_row: bool = False
 
     @property
     def missing(self) -> np.ndarray:
@@ -49,8 +51,11 @@ class ColumnCodes:
         """``per_text[codes]``: a value per row from a value per text (``empty`` for -1)."""
         return np.append(per_text, np.array([empty], dtype=per_text.dtype))[self.codes]
 
-    def texts_of(self, rows: np.ndarray, empty: str) -> np.ndarray:
-        """The text of each of ``rows`` (a mask or positions), ``empty`` for an empty cell."""
+    def texts_of(self, rows: np.ndarray | slice, empty: str) -> np.ndarray:
+        """The text of each of ``rows`` (a mask, positions or a slice), ``empty`` for an
+        empty cell (read-only)."""
+        if self.one_per_row:
+            return self.texts[rows]
         codes = self.codes[rows]
         if self.texts.size == 0:  # every cell empty
             return np.full(codes.size, empty, dtype=object)
@@ -87,7 +92,8 @@ def _codes(raw: RawTable, column: str) -> ColumnCodes:
     codes = codes.astype(np.min_scalar_type(-max(texts.size, 1)), copy=False)
     codes.flags.writeable = False
     texts.flags.writeable = False
-    return ColumnCodes(codes, texts)
+    one_per_row = texts.size == codes.size and bool(np.all(codes == np.arange(codes.size)))
+    return ColumnCodes(codes, texts, one_per_row)
 
 
 def row_positions(raw: RawTable, rows: np.ndarray) -> np.ndarray:
