@@ -26,7 +26,7 @@ from resort_gui.figure import time_axis_ticks
 from resort_gui.io.cohort import ALL_PATIENTS
 from resort_gui.io.sheets import TrialSheets
 from resort_gui.stats.compare import shared_event_tables
-from resort_gui.stats.cox import cox_ph, group_design
+from resort_gui.stats.cox import cox_ph, group_design, shared_risk_sets
 from resort_gui.stats.km import (
     kaplan_meier,
     kaplan_meier_by_group,
@@ -62,22 +62,12 @@ def run_analysis(cohort: Cohort, spec: AnalysisSpec,
         ALL_PATIENTS, kaplan_meier(by_time.time, by_time.event, conf_type=spec.conf_type,
                                    conf_level=spec.conf_level), spec, tau, ticks)
     notes += _median_notes(groups)
-    cox, cox_strat = None, None
-    comparisons = Comparisons.none()
-    if len(groups) >= 2:
-        cox = _cox(by_time, spec, stratified=False)
-        cox_strat = _cox(by_time, spec, stratified=True) if cohort.strata is not None else None
-        with shared_event_tables():  # the ~15 tests share their two event tables
-            comparisons = compare_groups(by_time, spec, groups, cox)
-        notes += comparisons.issues
-        notes += [Issue("cox_not_computed", f"Cox model: {m.note}")
-                  for m in (cox, cox_strat) if m is not None and m.note]
-    else:
-        notes.append(Issue("one_group", "Only one group: no comparison between groups."))
+    with shared_risk_sets():  # the Cox fits and cox.zph of the same patients share cells
+        cox, cox_strat, comparisons, group_notes = _comparisons(by_time, spec, groups)
+        trial = trial_analyses(cohort, spec, cox, sheets, by_time)
+    notes += group_notes + trial.issues
     followup = median_followup(by_time.time, by_time.event, conf_type=spec.conf_type,
                                conf_level=spec.conf_level)
-    trial = trial_analyses(cohort, spec, cox, sheets, by_time)
-    notes += trial.issues
     result = AnalysisResult(
         spec=spec, cohort=cohort, groups=groups, overall=overall, tests=comparisons.tests,
         cox=cox, cox_stratified=cox_strat,
@@ -92,6 +82,21 @@ def run_analysis(cohort: Cohort, spec: AnalysisSpec,
     result = replace(result, tests=result.tests + tuple(trial.tests))
     # the same patients in time order: the conventions' curves count instead of sorting
     return replace(result, conventions=conventions_table(replace(result, cohort=by_time)))
+
+
+def _comparisons(by_time: Cohort, spec: AnalysisSpec, groups: tuple[GroupResult, ...],
+                 ) -> tuple[CoxModel | None, CoxModel | None, Comparisons, list[Issue]]:
+    """The Cox models (unstratified, stratified), the comparison family and their notes."""
+    if len(groups) < 2:
+        return None, None, Comparisons.none(), [
+            Issue("one_group", "Only one group: no comparison between groups.")]
+    cox = _cox(by_time, spec, stratified=False)
+    cox_strat = _cox(by_time, spec, stratified=True) if by_time.strata is not None else None
+    with shared_event_tables():  # the ~15 tests share their two event tables
+        comparisons = compare_groups(by_time, spec, groups, cox)
+    notes = list(comparisons.issues) + [Issue("cox_not_computed", f"Cox model: {m.note}")
+                                        for m in (cox, cox_strat) if m is not None and m.note]
+    return cox, cox_strat, comparisons, notes
 
 
 def _sorted_by_time(cohort: Cohort) -> Cohort:

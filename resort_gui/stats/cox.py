@@ -13,7 +13,9 @@ cell, so a Newton step costs O(cells + deaths) rather than O(patients).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -167,8 +169,8 @@ def cox_ph(
     n, n_events = int(used.sum()), int(event_a[rows].sum())
     if n_events == 0:
         return _unfitted(names, n, 0, ties, strata is not None, notes + [NO_EVENTS_NOTE])
-    data = _RiskSets.build(time_a[rows], event_a[rows], x_a[rows], strata_a[rows],
-                           collapse=ties != "exact")
+    data = risk_sets(time_a[rows], event_a[rows], x_a[rows], strata_a[rows],
+                     collapse=ties != "exact")
     fitted, column_notes = _estimable_columns(data, names)
     notes += column_notes
     if not fitted.any():
@@ -284,6 +286,47 @@ class _RiskSets:
     def restrict(self, columns: BoolArray) -> _RiskSets:
         """The same risk sets with only the given covariate columns."""
         return replace(self, x=self.x[:, columns])
+
+
+_SHARED_RISK_SETS: ContextVar[list[tuple[tuple[np.ndarray, ...], bool, _RiskSets]] | None] = \
+    ContextVar("shared_risk_sets", default=None)
+
+
+@contextmanager
+def shared_risk_sets() -> Iterator[None]:
+    """Inside this block, Cox fits and ``cox.zph`` of equal data (time, event, covariates and
+    strata of the same values) share their sorted cells: ``run_analysis`` fits the groups'
+    model, a pairwise model and the test of proportional hazards on the same patients. The
+    arrays are kept until the block ends and must not be changed in place inside it."""
+    token = _SHARED_RISK_SETS.set([])
+    try:
+        yield
+    finally:
+        _SHARED_RISK_SETS.reset(token)
+
+
+def risk_sets(time: FloatArray, event: BoolArray, x: FloatArray, strata: IntArray, *,
+              collapse: bool) -> _RiskSets:
+    """``_RiskSets.build``, once per equal data inside :func:`shared_risk_sets`."""
+    shared = _SHARED_RISK_SETS.get()
+    if shared is None:
+        return _RiskSets.build(time, event, x, strata, collapse=collapse)
+    inputs = (time, event, x, strata)
+    for seen, collapsed, data in shared:
+        if collapsed == collapse and all(map(_equal, inputs, seen)):
+            return data
+    data = _RiskSets.build(time, event, x, strata, collapse=collapse)
+    shared.append((inputs, collapse, data))
+    return data
+
+
+def _equal(a: np.ndarray, b: np.ndarray) -> bool:
+    """The same values: the same memory (kept alive by the block), or compared."""
+    if a.shape != b.shape or a.dtype != b.dtype:
+        return False
+    same_memory = (a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
+                   and a.strides == b.strides)
+    return same_memory or bool(np.array_equal(a, b))
 
 
 _Cells = tuple[IntArray, IntArray, FloatArray, FloatArray, FloatArray]

@@ -22,6 +22,7 @@ from resort_gui.stats.cox import (
     _RiskSets,
     _Terms,
     _usable_rows,
+    risk_sets,
 )
 from resort_gui.stats.distinct import distinct_times, is_sorted
 from resort_gui.stats.distributions import chi2_upper_tail
@@ -87,8 +88,8 @@ def cox_zph(time: ArrayLike, event: ArrayLike, X: ArrayLike, model: CoxModel, *,
         return _not_testable(names, "The proportional-hazards test needs a fitted Cox model.")
     time_u, event_u, x_u, strata_u = _in_time_order(time_a, event_a, x_a, strata_a)
     g_set = _centred_g_per_tie_set(time_u, event_u, strata_u, transform)
-    data = _RiskSets.build(time_u, event_u, x_u if fitted.all() else x_u[:, fitted], strata_u,
-                           collapse=True)
+    data = risk_sets(time_u, event_u, x_u if fitted.all() else x_u[:, fitted], strata_u,
+                     collapse=True)
     score, information = _time_interaction_score(data, model.coef[fitted], g_set,
                                                  efron=model.ties == "efron")
     return _tests(names, fitted, score, information)
