@@ -283,7 +283,9 @@ def _parse_csv(path: Path, dialect: TextDialect, skip_lines: int,
 
 # --- workbooks -----------------------------------------------------------------------------
 
-def _open_workbook(path: Path) -> Any:
+def open_workbook(path: Path) -> Any:
+    """The workbook, its shared strings and styles read (open it once: that costs 20 ms
+    per 100,000 distinct texts)."""
     from python_calamine import CalamineWorkbook
 
     handle = path.open("rb")
@@ -299,14 +301,14 @@ def _open_workbook(path: Path) -> Any:
 
 
 def workbook_sheets(path: Path) -> tuple[str, ...]:
-    return tuple(_open_workbook(path).sheet_names)
+    return tuple(open_workbook(path).sheet_names)
 
 
-def workbook_grid(path: Path, sheet: str, nrows: int | None = None) -> list[list[Any]]:
-    """The cells of ``sheet`` from A1 (row i of the list is spreadsheet row i + 1; the first
-    ``nrows`` rows only if given), empty cells as ""; dates as ``datetime.date``/``datetime``.
-    """
-    workbook = _open_workbook(path)
+def workbook_grid(workbook: Any, path: Path, sheet: str,
+                  nrows: int | None = None) -> list[list[Any]]:
+    """The cells of ``sheet`` of ``workbook`` (opened from ``path``) from A1 (row i of the
+    list is spreadsheet row i + 1; the first ``nrows`` rows only if given), empty cells as
+    ""; dates as ``datetime.date``/``datetime``."""
     try:
         return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
     except Exception:  # calamine: a sheet whose XML is damaged

@@ -242,7 +242,8 @@ def _read_text(path: Path, header_row: int | None) -> RawTable:
 
 def _workbook_sheet(path: Path, sheet: str | None, header_row: int | None,
                     nrows: int | None = None) -> _Sheet:
-    sheets = readers.workbook_sheets(path)
+    workbook = readers.open_workbook(path)
+    sheets = tuple(workbook.sheet_names)
     if not sheets:
         raise InputError("empty_file", f"{path.name}: the workbook has no sheets.")
     if sheet is not None and sheet not in sheets:
@@ -250,20 +251,20 @@ def _workbook_sheet(path: Path, sheet: str | None, header_row: int | None,
                          f"{path.name}: there is no sheet {sheet!r}; sheets: "
                          f"{', '.join(map(repr, sheets))}.")
     if sheet is None and len(sheets) > 1:
-        return _largest_table(path, sheets, header_row, nrows)
+        return _largest_table(path, workbook, sheets, header_row, nrows)
     chosen = sheet or sheets[0]
-    grid = readers.workbook_grid(path, chosen, nrows)
+    grid = readers.workbook_grid(workbook, path, chosen, nrows)
     return _Sheet(grid, _header_index(grid, header_row, _where(path, chosen)), chosen, sheets)
 
 
-def _largest_table(path: Path, sheets: tuple[str, ...], header_row: int | None,
-                   nrows: int | None) -> _Sheet:
+def _largest_table(path: Path, workbook: Any, sheets: tuple[str, ...],
+                   header_row: int | None, nrows: int | None) -> _Sheet:
     """The sheet whose table (below a header row) has the most filled cells."""
     best: _Sheet | None = None
     best_cells = -1
     first_error: InputError | None = None
     for name in sheets:
-        grid = readers.workbook_grid(path, name, nrows)
+        grid = readers.workbook_grid(workbook, path, name, nrows)
         try:
             header = _header_index(grid, header_row, _where(path, name))
         except InputError as error:
