@@ -757,31 +757,35 @@ def pairwise_tests(time: Any, event: Any, group: Any, *, adjust: str = "holm",
         notes=tuple(t.note for t in tests))
 
 
-def _pair_subset(sample: _Sample, i: int, j: int) -> tuple[FloatArray, BoolArray, IntArray,
-                                                            IntArray]:
-    """The two groups' rows, with codes 0 (group ``i``) and 1 (group ``j``): with only
-    these two groups, the sample's own arrays."""
-    if (i, j, sample.n_groups) == (0, 1, 2):
-        return sample.time, sample.event, sample.group, sample.stratum
-    rows = (sample.group == i) | (sample.group == j)
-    return (sample.time[rows], sample.event[rows],
-            (sample.group[rows] == j).astype(np.int64), sample.stratum[rows])
-
-
 def _pair_test(sample: _Sample, i: int, j: int, stratified: bool, rho: float) -> GroupTest:
     return _survdiff_test(_pair_table(sample, i, j, stratified), rho, stratified)
 
 
 def _pair_table(sample: _Sample, i: int, j: int, stratified: bool) -> _Tabulated:
-    """The event table of groups ``i`` and ``j`` (as codes 0 and 1); inside
-    :func:`shared_event_tables` one per pair of the same sample (the pairwise tests and the
-    two log-rank hazard ratios of a pair share it)."""
-    def tabulate() -> _Tabulated:
-        time, event, pair_group, stratum = _pair_subset(sample, i, j)
-        return _shared_table(time, event, pair_group, stratum if stratified else None, 2)
-
+    """The event table of groups ``i`` and ``j`` (as codes 0 and 1), read off the table of
+    all the groups (inside :func:`shared_event_tables` the one the k-group tests use): the
+    pairwise tests and the log-rank hazard ratios cut no rows out."""
     stratum = sample.stratum if stratified else None
-    return _shared((sample.time, sample.event, sample.group, stratum), (-2, i, j), tabulate)
+    every = _shared_table(sample.time, sample.event, sample.group, stratum, sample.n_groups)
+    if (i, j, sample.n_groups) == (0, 1, 2):
+        return _Tabulated(every.table, 2, ())
+    return _Tabulated(_pair_of(every.table, i, j), 2, ())
+
+
+def _pair_of(table: _EventTable, i: int, j: int) -> _EventTable:
+    """Groups ``i`` and ``j`` of ``table``: their numbers at risk and events at each
+    (stratum, time) where either has an event (the numbers at risk of a group do not depend
+    on the other groups)."""
+    columns = [i, j]
+    events = table.events[:, columns]
+    has_event = events.sum(axis=1) > 0
+    new_stratum = np.zeros(has_event.size, dtype=bool)
+    new_stratum[table.stratum_starts[1:]] = True
+    block = np.cumsum(new_stratum)[has_event]  # each kept row's stratum, numbered 0, 1, ...
+    starts = np.flatnonzero(np.r_[True, block[1:] != block[:-1]])[:block.size]
+    return _EventTable(np.ascontiguousarray(table.at_risk[has_event][:, columns]),
+                       np.ascontiguousarray(events[has_event]), starts,
+                       table.n_patients[columns])
 
 
 # --------------------------------------------------------------------------------------------

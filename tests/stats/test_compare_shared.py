@@ -41,7 +41,7 @@ def test_a_new_array_at_a_freed_address_gets_its_own_table() -> None:
             assert _tests(TIME[::-1].copy(), None) == expected  # maybe at that address
 
 
-def test_pairwise_tests_and_log_rank_hazard_ratios_share_each_pair_table(monkeypatch) -> None:
+def test_pairwise_tests_and_log_rank_hazard_ratios_read_pairs_off_one_table(monkeypatch) -> None:
     def run() -> list[np.ndarray]:
         pairwise = compare.pairwise_tests(TIME, EVENT, GROUP, strata=STRATA)
         ratios = [f(TIME, EVENT, GROUP, strata=STRATA).hr for f in (
@@ -56,4 +56,16 @@ def test_pairwise_tests_and_log_rank_hazard_ratios_share_each_pair_table(monkeyp
         got = run()
     for a, b in zip(got, expected, strict=True):
         np.testing.assert_array_equal(a, b)
-    assert len(built) == 3  # the pairs (0, 1), (0, 2) and (1, 2)
+    assert len(built) == 1  # the pairs (0, 1), (0, 2) and (1, 2) are read off it
+
+
+@pytest.mark.parametrize("strata", [None, STRATA])
+def test_a_pair_read_off_the_table_of_all_groups_is_the_pair_counted_alone(strata) -> None:
+    """Same numbers (to the bit) as the pair's own rows counted in a table of their own."""
+    for i, j in ((0, 1), (0, 2), (1, 2)):
+        rows = (GROUP == i) | (GROUP == j)
+        alone = compare.survdiff(TIME[rows], EVENT[rows], (GROUP[rows] == j).astype(np.int64),
+                                 strata=None if strata is None else STRATA[rows])
+        pair = compare.pairwise_tests(TIME, EVENT, GROUP, strata=strata, adjust="none")
+        at = [(a, b) for a, b in zip(pair.group1, pair.group2, strict=True)].index((i, j))
+        assert pair.chisq[at] == alone.chisq and pair.p_value[at] == alone.p_value
