@@ -222,13 +222,15 @@ def line_first_bytes(data: bytes, skip_lines: int) -> np.ndarray | None:
     one record as pandas reads it: no quotation mark, lines ending in "\\n" or "\\r\\n".
     For an ASCII-compatible encoding (not UTF-16)."""
     buffer = np.frombuffer(data, dtype=np.uint8)
-    breaks = np.flatnonzero(buffer == 10)
+    step = 1 << 22  # the comparison's array stays small
+    breaks = np.concatenate([np.flatnonzero(buffer[at:at + step] == 10) + at
+                             for at in range(0, len(buffer), step)] or [np.array([], int)])
     if len(breaks) < skip_lines:
         return None
     start = int(breaks[skip_lines - 1]) + 1 if skip_lines else 0
     breaks = breaks[skip_lines:]
-    if data.find(b'"', start) >= 0 or data.find(b"\r", start) >= 0 and np.count_nonzero(
-            buffer[start:] == 13) != np.count_nonzero(buffer[breaks - 1] == 13):
+    if data.find(b'"', start) >= 0 or data.find(b"\r", start) >= 0 and data.count(
+            b"\r", start) != np.count_nonzero(buffer[np.maximum(breaks - 1, 0)] == 13):
         return None
     starts = np.concatenate(([start], breaks + 1))
     return buffer[starts[:-1] if starts[-1] == len(data) else starts]

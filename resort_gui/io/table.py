@@ -235,7 +235,7 @@ def _read_text(path: Path, header_row: int | None) -> RawTable:
             frame.columns = names.names
         rows = np.arange(found.header + 2, found.header + 2 + len(frame), dtype=np.int64)
         return _finish(frame, rows, names, path, found, sha256.result(), dialect.describe(),
-                       line_bytes.result() if line_bytes else None)
+                       line_bytes.result() if line_bytes is not None else None)
 
 
 # --- workbooks -----------------------------------------------------------------------------
