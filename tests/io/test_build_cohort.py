@@ -4,6 +4,7 @@ or the whole table is refused with a stable code and a message naming the column
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -176,3 +177,19 @@ def test_a_column_with_no_event_at_all_is_everyone_censored() -> None:
     cohort, issues = build_cohort(raw(table(relapse=[0, 0, 0, 0])), spec(("1",)))
     assert cohort.n == 4 and not cohort.event.any()
     assert any(i.code == "no_events" for i in issues)
+
+
+@pytest.mark.parametrize("missing", [[], [3], [0, 5, 39], list(range(0, 40, 2))])
+def test_the_patients_of_the_kept_rows_in_order(missing: list[int]) -> None:
+    """Few rows left out are cut out of the table's patients; many are gathered."""
+    months = [float(i + 1) for i in range(40)]
+    for i in missing:
+        months[i] = None
+    frame = pd.DataFrame({"id": [f"P{i}" for i in range(40)], "months": months,
+                          "relapse": [i % 2 for i in range(40)], "arm": ["A", "B"] * 20})
+    table = raw(frame)
+    for _ in range(2):  # the second time from the table's memo
+        cohort, _ = build_cohort(table, spec())
+        assert cohort.patient == tuple(f"P{i}" for i in range(40) if i not in missing)
+        without_id, _ = build_cohort(table, replace(spec(), patient_id=None))
+        assert without_id.patient == tuple(str(i + 2) for i in range(40) if i not in missing)
