@@ -47,26 +47,24 @@ _PLAIN_CELL = re.compile(rb"<c[" + _SPACE + rb"/>]")
 _PREFIXED_CELL = re.compile(rb":c[" + _SPACE + rb"/>]")
 _NAME_END = re.compile(rb"[" + _SPACE + rb"/>:]")  # a prefix ends at its first ":"
 
-# the constructs as quick-xml delimits them (quotes hide ">" inside a tag): text and tags
-# other than rows and cells (and cells' end tags) are passed over, then comes a comment,
-# CDATA or processing instruction (skipped), a row or cell tag (or a "<!" or "<?" one not
-# closed yet), a construct left open ("<"), or the end
+# the constructs as quick-xml delimits them (quotes hide ">" inside a tag): text and other
+# tags are passed over up to a comment, CDATA or processing instruction (skipped), a tag
+# ``wanted`` names (or a "<!" or "<?" one not closed yet), a construct left open ("<"), or
+# the end
 _ATTRIBUTES = rb"(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+"
-_TOKEN = re.compile(
-    rb"(?:[^<]++|<(?![!?]|(?:[^" + _SPACE + rb"/>:]*+:)?c[" + _SPACE + rb"/>]"
-    rb"|/?(?:[^" + _SPACE + rb"/>:]*+:)?row[" + _SPACE + rb"/>])"
-    + _ATTRIBUTES + rb">)*+"
-    rb"(?:(?P<skip><!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>)"
-    rb"|<(?P<closing>/?)(?P<name>[^" + _SPACE + rb"/>]*)(?P<attributes>" + _ATTRIBUTES + rb")>"
-    rb"|(?P<open><)|\Z)", re.DOTALL)
-_R_ATTRIBUTE = re.compile(rb"(?:^|[" + _SPACE + rb"\"'])r[" + _SPACE + rb"]*=[" + _SPACE
-                          + rb"]*(?:\"([^\"]*)\"|'([^']*)')")
-_REFERENCE = re.compile(rb"([A-Za-z]*)([0-9]+)")
+_ATTRIBUTE = re.compile(rb"([^" + _SPACE + rb"=/>\"']+)[" + _SPACE + rb"]*=[" + _SPACE
+                        + rb"]*(?:\"([^\"]*)\"|'([^']*)')")
 
-_ODS_TAG = re.compile(rb"<table:(table-row|table-cell|covered-table-cell|table)\b([^>]*)>")
-_ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="(\d+)"')
-_COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated="(\d+)"')
-_VALUE = re.compile(rb"office:value-type=")
+
+def _tokens(wanted: bytes) -> re.Pattern[bytes]:
+    return re.compile(
+        rb"(?:[^<]++|<(?![!?]|" + wanted + rb")" + _ATTRIBUTES + rb">)*+"
+        rb"(?:(?P<skip><!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>)"
+        rb"|<(?P<closing>/?)(?P<name>[^" + _SPACE + rb"/>]*)(?P<attributes>" + _ATTRIBUTES
+        + rb")>|(?P<open><)|\Z)", re.DOTALL)
+
+
+_REFERENCE = re.compile(rb"([A-Za-z]*)([0-9]+)")
 
 
 @dataclass(frozen=True)
@@ -280,27 +278,21 @@ def _at_most(limit: bytes, low: bytes, high: bytes) -> bytes:
     return b"(?:" + b"|".join(shorter + same) + b")"
 
 
-class _CellWalk(_Extent):
-    """Every tag in order, as quick-xml and calamine read them: a row's ``r`` sets the
-    row, its end moves to the next row and back to column A; a cell is placed by its ``r``
-    or, without one, after the cell before it. Comments, CDATA and processing instructions
-    are skipped; a document type declaration (which could hide tags in ways readers
-    disagree on) is refused. A name's prefix ends at its first ":" (``<a:b:c>`` is not a
-    cell). Where a cell has several ``r``, the furthest is taken."""
+class _TagWalk(_Extent):
+    """Every tag ``TOKENS`` wants, in order, as quick-xml reads them; comments, CDATA and
+    processing instructions are skipped, and a document type declaration (which could hide
+    tags in ways readers disagree on) is refused."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._row = 1  # where a cell without r goes
-        self._next_column = 1
+    TOKENS: re.Pattern[bytes]
 
     def feed(self, data: bytes, final: bool) -> int:
-        for token in _TOKEN.finditer(data):
+        for token in self.TOKENS.finditer(data):
             name = token["name"]
             if name is None:
                 if token["open"] is not None and not final:
                     return token.start("open")
-            elif name[:1] not in (b"!", b"?"):  # a row or cell
-                self._tag(name, token["closing"], token["attributes"])
+            elif name[:1] not in (b"!", b"?"):
+                self._tag(name, token["closing"] == b"/", token["attributes"])
             elif name.startswith((b"!--", b"![CDATA[", b"?")):  # not closed in this piece
                 return len(data) if final else token.start("closing") - 1
             else:
@@ -308,7 +300,25 @@ class _CellWalk(_Extent):
                                "document type declaration)")
         return len(data)
 
-    def _tag(self, name: bytes, closing: bytes, attributes: bytes) -> None:
+    def _tag(self, name: bytes, closing: bool, attributes: bytes) -> None:
+        raise NotImplementedError
+
+
+class _CellWalk(_TagWalk):
+    """xlsx rows and cells as calamine places them: a row's ``r`` sets the row, its end
+    moves to the next row and back to column A; a cell is placed by its ``r`` or, without
+    one, after the cell before it. A name's prefix ends at its first ":" (``<a:b:c>`` is
+    not a cell). Where a cell has several ``r``, the furthest is taken."""
+
+    TOKENS = _tokens(rb"(?:[^" + _SPACE + rb"/>:]*+:)?c[" + _SPACE + rb"/>]"
+                     rb"|/?(?:[^" + _SPACE + rb"/>:]*+:)?row[" + _SPACE + rb"/>]")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._row = 1  # where a cell without r goes
+        self._next_column = 1
+
+    def _tag(self, name: bytes, closing: bool, attributes: bytes) -> None:
         if name.endswith(b"c"):
             if not closing:
                 self._cell(attributes)
@@ -335,44 +345,56 @@ class _CellWalk(_Extent):
 def _references(attributes: bytes) -> list[tuple[int, int]]:
     """(row, column) of every ``r`` attribute calamine can read (column 0: none given)."""
     found = []
-    for double, single in _R_ATTRIBUTE.findall(attributes):
-        reference = _REFERENCE.fullmatch(double or single)
+    for value in _values(attributes, b"r"):
+        reference = _REFERENCE.fullmatch(value)
         if reference and int(reference[2]) > 0:
             found.append((int(reference[2]), _column_number(reference[1].upper())))
     return found
 
 
-class _OdsExtent(_Extent):
-    """Rows and cells with ``number-rows-repeated``/``number-columns-repeated``: only the
-    repeats of filled cells count (LibreOffice repeats empty ones to the sheet's end)."""
+def _values(attributes: bytes, key: bytes) -> list[bytes]:
+    """The values of every attribute named ``key``."""
+    return [double or single for name, double, single in _ATTRIBUTE.findall(attributes)
+            if name == key]
+
+
+class _OdsExtent(_TagWalk):
+    """ODS rows and cells as calamine counts them: repeated rows
+    (``table:number-rows-repeated``) and cells (``table:number-columns-repeated``) up to
+    the last filled cell (one with a value, a value type or a formula: calamine reads
+    ``office:value``, ``office:string-value``... and ``table:formula``; LibreOffice repeats
+    empty cells to the sheet's end), each sheet from its first row."""
+
+    TOKENS = _tokens(rb"table:(?:table-row|table-cell|covered-table-cell|table)[" + _SPACE
+                     + rb"/>]|/table:table[" + _SPACE + rb">]")
 
     def __init__(self) -> None:
         super().__init__()
-        self._row_start = 0
-        self._row_repeat = 1
+        self._depth = 0  # of tables (one inside a cell counts with the sheet around it)
+        self._row_end = 0  # the last row of the current row's repeats
         self._column = 0
 
-    def feed(self, data: bytes, final: bool) -> int:
-        end = len(data) if final else _complete(data)
-        for match in _ODS_TAG.finditer(data, 0, end):
-            tag, attributes = match.groups()
-            if tag == b"table":
-                self._row_start, self._row_repeat = 0, 1
-            elif tag == b"table-row":
-                self._row_start += self._row_repeat
-                self._row_repeat = _repeat(_ROWS_REPEATED, attributes)
-                self._column = 0
-            else:
-                self._column += _repeat(_COLUMNS_REPEATED, attributes)
-                if _VALUE.search(attributes):
-                    self.rows = max(self.rows, self._row_start + self._row_repeat)
-                    self.columns = max(self.columns, self._column)
-        return end
+    def _tag(self, name: bytes, closing: bool, attributes: bytes) -> None:
+        if name == b"table:table":
+            if not closing and self._depth == 0:
+                self._row_end = 0
+            self._depth += -1 if closing else 0 if attributes.endswith(b"/") else 1
+        elif name == b"table:table-row":
+            self._row_end += _repeat(attributes, b"table:number-rows-repeated")
+            self._column = 0
+        else:  # a cell; filled if it may have a value (an office: attribute) or a formula
+            self._column += _repeat(attributes, b"table:number-columns-repeated")
+            if b"office:" in attributes or b"table:formula" in attributes:
+                self.rows = max(self.rows, self._row_end)
+                self.columns = max(self.columns, self._column)
 
 
-def _repeat(pattern: re.Pattern[bytes], attributes: bytes) -> int:
-    found = pattern.search(attributes)
-    return int(found.group(1)) if found else 1
+def _repeat(attributes: bytes, key: bytes) -> int:
+    """The largest repeat count given as ``key`` (1: none a reader can read)."""
+    if key not in attributes:
+        return 1
+    return max((int(value) for value in _values(attributes, key) if value.isdigit()),
+               default=1)
 
 
 def _column_number(letters: bytes) -> int:

@@ -177,3 +177,59 @@ def test_at_most_matches_exactly_the_smaller_numbers(low: bytes, high: bytes) ->
         pattern = re.compile(zip_guard._at_most(text(limit), low, high) + rb"\Z")
         assert all((pattern.match(text(n)) is not None) == (n <= limit)
                    for n in range(1, 2 * limit + 30)), limit
+
+
+def ods(rows: str) -> zipfile.ZipFile:
+    content = ('<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:'
+               'office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body>'
+               f'<office:spreadsheet><table:table table:name="S">{rows}</table:table>'
+               '</office:spreadsheet></office:body></office:document-content>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr("content.xml", content)
+    return zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+
+
+def repeated(cell_attributes: str, rows: str = 'table:number-rows-repeated="200000"') -> str:
+    return (f'<table:table-row {rows}><table:table-cell table:number-columns-repeated="200" '
+            f'{cell_attributes}><text:p>3</text:p></table:table-cell></table:table-row>')
+
+
+# every way calamine fills 200,000 x 200 cells from one repeated ODS row
+FILLED_ODS = {
+    "typed": 'office:value-type="float" office:value="3"',
+    "value without type": 'office:value="3"',
+    "text value": 'office:string-value="x"',
+    "formula": 'table:formula="of:=1"',
+    "single quotes": "office:value-type='float' office:value='3'",
+}
+
+
+@pytest.mark.parametrize("cell", list(FILLED_ODS.values()), ids=list(FILLED_ODS))
+def test_repeated_filled_ods_rows_are_refused(cell: str) -> None:
+    found = zip_guard.check_workbook_archive(ods(repeated(cell)))
+    assert found is not None and "row 200,000 and column 200," in found.reason
+
+
+def test_spaced_repeat_counts_are_read() -> None:
+    cell = 'table:number-columns-repeated = "200" office:value="3"'
+    row = (f'<table:table-row table:number-rows-repeated = "200000"><table:table-cell {cell}>'
+           '</table:table-cell></table:table-row>')
+    found = zip_guard.check_workbook_archive(ods(row))
+    assert found is not None and "row 200,000 and column 200," in found.reason
+
+
+def test_empty_repeats_and_later_sheets_do_not_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    """LibreOffice repeats empty cells and rows to the sheet's end; each sheet starts at
+    row 1."""
+    monkeypatch.setattr(zip_guard, "MAX_CELLS", 3 * 2)
+    filled = '<table:table-cell office:value-type="float" office:value="1"/>'
+    sheet = (f'<table:table-row>{filled}{filled}</table:table-row>' * 3
+             + '<table:table-row table:number-rows-repeated="1048000"><table:table-cell '
+               'table:number-columns-repeated="16384"/></table:table-row>')
+    rows = sheet + f'</table:table><table:table table:name="T">{sheet}'
+    assert zip_guard.check_workbook_archive(ods(rows)) is None
+    monkeypatch.setattr(zip_guard, "MAX_CELLS", 3 * 2 - 1)
+    found = zip_guard.check_workbook_archive(ods(rows))
+    assert found is not None and "row 3 and column 2," in found.reason

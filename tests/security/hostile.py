@@ -165,13 +165,22 @@ def macros(path: Path) -> Path:
 
 def repeated_ods_rows(path: Path) -> Path:
     """An ODS row of 200 filled cells repeated 200,000 times (40 million cells)."""
+    return _ods_with_row(path, 'office:value-type="float" office:value="3"')
+
+
+def repeated_untyped_ods_rows(path: Path) -> Path:
+    """The same, its cells given a value but no value type (calamine fills them all)."""
+    return _ods_with_row(path, 'office:value="3"')
+
+
+def _ods_with_row(path: Path, cell_attributes: str) -> Path:
     buffer = io.BytesIO()
     HEADER_AND_TWO_ROWS.to_excel(buffer, index=False, engine="odf")
     with zipfile.ZipFile(buffer) as archive:
         content = archive.read("content.xml").decode()
     end = content.rfind("</table:table-row>") + len("</table:table-row>")
     row = ('<table:table-row table:number-rows-repeated="200000"><table:table-cell '
-           'table:number-columns-repeated="200" office:value-type="float" office:value="3">'
+           f'table:number-columns-repeated="200" {cell_attributes}>'
            '<text:p>3</text:p></table:table-cell></table:table-row>')
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, \
             zipfile.ZipFile(path, "w") as out:
@@ -207,6 +216,7 @@ HOSTILE: dict[str, tuple[Callable[[Path], Path], str]] = {
     "far_corner_in_capitals.xlsx": (far_corner_in_capitals, "workbook_too_large"),
     "shared_strings_bomb.xlsx": (shared_strings_bomb, "workbook_too_large"),
     "repeated_rows.ods": (repeated_ods_rows, "workbook_too_large"),
+    "repeated_untyped_rows.ods": (repeated_untyped_ods_rows, "workbook_too_large"),
     "entities.xlsx": (entity_expansion, "damaged_file"),
     "external_entity.xlsx": (external_entity, "damaged_file"),
     "password.xlsx": (password_protected, "password_protected"),
