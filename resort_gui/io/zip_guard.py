@@ -16,7 +16,8 @@ attribute (single or double quotes, spaces around ``=``, lower-case letters, the
 several) or else after the cell before it. Sheets written the usual way (every cell's tag
 ``<c r="B7" ...>``, or ``<x:c r="B7" ...>`` throughout) are checked with one
 regular-expression search per megabyte (50 ms for 25 MB of XML); any other sheet is walked
-tag by tag (a second per 25 MB).
+tag by tag (a second per 25 MB), as is an ODS file's content. The cells of binary (xlsb)
+sheets are not measured: only their size is capped.
 """
 
 from __future__ import annotations
