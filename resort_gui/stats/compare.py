@@ -291,6 +291,8 @@ def _blocks(time: FloatArray, stratum: IntArray) -> tuple[IntArray, IntArray]:
     and the stratum of each block: the distinct times (linear on sorted times), then the
     blocks numbered by counting (or, with very many strata x times, by an ``np.unique``)."""
     times, time_code = distinct_times(time)
+    if not stratum.any():  # one stratum: the blocks are the distinct times
+        return time_code, np.zeros(times.size, dtype=np.int64)
     key = stratum * times.size + time_code
     size = (int(stratum.max()) + 1) * times.size
     if size > 4 * time.size + 4096:
