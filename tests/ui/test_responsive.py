@@ -66,7 +66,7 @@ def test_loading_and_analysing_a_large_file_never_blocks(qtbot, window,
     assert result.cohort.n == ROWS
     assert any(busy) and busy[-1] == ""  # the progress bar was shown, then hidden
     assert longest < MAX_GAP_MS, f"the GUI thread was blocked for {longest} ms"
-    assert len(watch.gaps) > 50
+    assert len(watch.gaps) > watch.last / 20  # ticking all along (at least every 20 ms)
     assert window.cohort_panel.model.rowCount() == ROWS
 
 
