@@ -90,8 +90,10 @@ def _comparisons(by_time: Cohort, spec: AnalysisSpec, groups: tuple[GroupResult,
     if len(groups) < 2:
         return None, None, Comparisons.none(), [
             Issue("one_group", "Only one group: no comparison between groups.")]
-    cox = _cox(by_time, spec, stratified=False)
-    cox_strat = _cox(by_time, spec, stratified=True) if by_time.strata is not None else None
+    design = group_design(by_time.group, len(by_time.group_labels))
+    cox = _cox(by_time, design, spec, stratified=False)
+    cox_strat = _cox(by_time, design, spec, stratified=True) if by_time.strata is not None \
+        else None
     with shared_event_tables():  # the ~15 tests share their two event tables
         comparisons = compare_groups(by_time, spec, groups, cox)
     notes = list(comparisons.issues) + [Issue("cox_not_computed", f"Cox model: {m.note}")
@@ -113,9 +115,10 @@ def _sorted_by_time(cohort: Cohort) -> Cohort:
 
 def default_tau(cohort: Cohort) -> float:
     """The smallest of the groups' largest follow-up times (where every curve is defined)."""
-    largest = [cohort.time[cohort.group == g].max() for g in range(len(cohort.group_labels))
-               if np.any(cohort.group == g)]
-    return float(min(largest))
+    k = len(cohort.group_labels)
+    largest = np.full(k, -np.inf)
+    np.maximum.at(largest, cohort.group, cohort.time)
+    return float(largest[np.bincount(cohort.group, minlength=k) > 0].min())
 
 
 def _group_result(label: str, km: KaplanMeier, spec: AnalysisSpec, tau: float,
@@ -137,9 +140,10 @@ def _median_notes(groups: tuple[GroupResult, ...]) -> list[Issue]:
             for g in groups if not g.median[3]]
 
 
-def _cox(cohort: Cohort, spec: AnalysisSpec, *, stratified: bool) -> CoxModel:
-    k = len(cohort.group_labels)
-    return cox_ph(cohort.time, cohort.event, group_design(cohort.group, k),
+def _cox(cohort: Cohort, design: np.ndarray, spec: AnalysisSpec, *,
+         stratified: bool) -> CoxModel:
+    """Cox model of the groups (``design``: ``group_design`` of the cohort's groups)."""
+    return cox_ph(cohort.time, cohort.event, design,
                   strata=cohort.strata if stratified else None, ties=spec.ties,
                   terms=cohort.group_labels[1:], conf_level=spec.conf_level)
 

@@ -54,11 +54,11 @@ def trial_analyses(cohort: Cohort, spec: AnalysisSpec, cox: CoxModel | None,
     out = TrialAnalyses()
     patients = sheets.patient_rows(cohort) if sheets is not None and _reads_patient_rows(
         spec) else None
-    design = model_design(cohort, spec, patients)
-    adjusted = _adjusted_cox(cohort, spec, design, out) if design.terms != _group_terms(
-        cohort) else None
+    design = model_design(cohort, spec, patients) if patients is not None else None
+    adjusted = _adjusted_cox(cohort, spec, design, out) if design is not None and \
+        design.terms != _group_terms(cohort) else None
     out.fields["cox_adjusted"] = adjusted
-    if adjusted is not None:
+    if adjusted is not None and design is not None:
         out.fields["ph_test"] = _ph_test(cohort, adjusted, design.matrix, out)
     else:
         rows = by_time if by_time is not None else cohort
