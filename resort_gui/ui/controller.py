@@ -127,18 +127,16 @@ def row_states(raw: RawTable, result: AnalysisResult) -> RowStates:
     """Where each raw row ended up in the cohort of ``result``."""
     n = len(raw.frame)
     cohort = result.cohort
-    kept = row_positions(raw, cohort.row)
+    included = np.zeros(n, dtype=bool)
+    included[row_positions(raw, cohort.row)] = True
+    # the cohort keeps the rows in the table's order: its arrays with the other rows inserted
+    others = np.flatnonzero(~included)
+    at = others - np.arange(others.size)
     reasons = np.fromiter(cohort.reason, dtype=object, count=len(cohort.reason))
-    if kept.size == n and np.array_equal(kept, np.arange(n)):  # every row, in order
-        return RowStates(np.ones(n, bool), cohort.time.copy(), cohort.event.astype(np.int8),
-                         reasons)
-    states = RowStates(np.zeros(n, bool), np.full(n, np.nan), np.full(n, -1, np.int8),
-                       np.empty(n, dtype=object))
-    states.included[kept] = True
-    states.time[kept] = cohort.time
-    states.event[kept] = cohort.event.astype(np.int8)
-    states.reason[kept] = reasons
-    states.reason[~states.included] = "not in the subgroup" if result.spec.where else ""
+    states = RowStates(included, np.insert(cohort.time, at, np.nan),
+                       np.insert(cohort.event.astype(np.int8), at, -1),
+                       np.insert(reasons, at, "not in the subgroup" if result.spec.where
+                                 else ""))
     if cohort.excluded:
         dropped = row_positions(raw, np.array([e.row for e in cohort.excluded], dtype=np.int64))
         inside = dropped >= 0  # not the rows set aside while reading (a footer): not in the frame
