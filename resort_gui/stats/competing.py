@@ -243,7 +243,11 @@ class _GroupTable:
 
 
 def _crst(t: _GroupTable, rho: float) -> tuple[FloatArray, FloatArray]:
-    """Score (first k-1 groups) and variance of one stratum, Fortran ``crst`` vectorised."""
+    """Score (first k-1 groups) and variance of one stratum, Fortran ``crst`` vectorised; a
+    stratum without deaths of any kind adds nothing."""
+    k = t.n_risk.shape[1]
+    if t.n_risk.shape[0] == 0:
+        return np.zeros(k - 1), np.zeros((k - 1, k - 1))
     nd1 = t.d1.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         h = np.where(t.present, t.n_risk / t.s_before, 0.0)  # \hat R_k: n_k / S_k(t-)

@@ -89,6 +89,19 @@ def test_shared_gray_reference() -> None:
         close([test.chisq, test.p_value, test.df], [want["stat"], want["p"], want["df"]])
 
 
+def test_a_stratum_without_deaths_adds_nothing_to_gray() -> None:
+    """R's cuminc agrees: a stratum whose patients are all censored has no event time."""
+    data = _data("pbc_cr")
+    codes = _codes(data["status"], 1)
+    group = data["trt"].to_numpy()
+    alone = gray_test(data["time"], codes, group)
+    quiet = np.zeros(6, dtype=np.int64)
+    with_censored_stratum = gray_test(
+        np.r_[data["time"], np.arange(1.0, 7.0)], np.r_[codes, quiet],
+        np.r_[group, group[:6]], strata=np.r_[np.zeros(len(data), np.int64), quiet + 1])
+    assert with_censored_stratum.chisq == pytest.approx(alone.chisq, rel=1e-12)
+
+
 def test_landmark_beyond_follow_up_is_nan_and_between_jumps_holds() -> None:
     time = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
     cause = np.array([1, 2, 0, 1, 0])
