@@ -188,14 +188,29 @@ def _competing(cohort: Cohort, spec: AnalysisSpec, patients: pd.DataFrame,
                   for t in tests]
     out.issues += [Issue("gray_not_computed", f"Gray's test ({t.name}): {t.note}")
                    for t in tests if t.note]
-    out.issues.append(Issue(
-        "competing_risks",
-        f"Competing risks: the Kaplan-Meier curves, log-rank tests and Cox hazard ratios are "
-        f"for {spec.cause_value!r} with {', '.join(map(repr, spec.competing_values)) or 'none'}"
-        " counted as censored (cause-specific); the cumulative incidence and Gray's test "
-        "account for the competing events.", "info"))
+    out.issues.append(_competing_note(spec))
     return CompetingRisks(cause=spec.cause_value, competing=tuple(spec.competing_values),
                           curves=tuple(curves), tests=tuple(tests))
+
+
+def _competing_note(spec: AnalysisSpec) -> Issue:
+    """What the Kaplan-Meier side counts under competing risks: cause-specific only when the
+    endpoint's event values leave the competing values out."""
+    counted = {v.casefold() for v in spec.endpoint.events[0].values}
+    also_counted = [v for v in spec.competing_values if v.casefold() in counted]
+    accounted = "the cumulative incidence and Gray's test account for the competing events."
+    if also_counted:
+        return Issue("competing_values_counted_as_events",
+                     f"Competing risks: {', '.join(map(repr, also_counted))} is also ticked as "
+                     "the endpoint's event, so the Kaplan-Meier curves, log-rank tests and Cox "
+                     "hazard ratios count it as an event: they are not cause-specific. Tick "
+                     f"only {spec.cause_value!r} as the event for cause-specific estimates; "
+                     f"{accounted}", "warning")
+    competing = ", ".join(map(repr, spec.competing_values)) or "none"
+    return Issue("competing_risks",
+                 f"Competing risks: the Kaplan-Meier curves, log-rank tests and Cox hazard "
+                 f"ratios are for {spec.cause_value!r} with {competing} counted as censored "
+                 f"(cause-specific); {accounted}", "info")
 
 
 def _gray_tests(cohort: Cohort, codes: np.ndarray, cause: str) -> list[GrayTest]:

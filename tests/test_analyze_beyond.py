@@ -107,6 +107,18 @@ def test_competing_events_are_censored_in_the_cause_specific_km(competing: Path)
     assert summary["events"].iloc[-1] == int((data["status"] == 1).sum())
 
 
+def test_a_competing_value_ticked_as_the_event_is_flagged(tmp_path: Path, capsys) -> None:
+    """Counting death as the event too makes the KM side all-cause: say so, not "cause-specific"."""
+    analyze(tmp_path, str(REFERENCE_DIR / "pbc_cr__data.csv"), "--time", "time", "--event",
+            "status", "--event-value", "1", "--event-value", "2", "--cause-value", "1",
+            "--competing-value", "2", "--group", "trt", "--time-unit", "days")
+    err = capsys.readouterr().err
+    assert "warning: Competing risks: '2' is also ticked as the endpoint's event" in err
+    assert "cause-specific);" not in err
+    data = pd.read_csv(REFERENCE_DIR / "pbc_cr__data.csv")
+    assert read(tmp_path, "summary")["events"].iloc[-1] == int((data["status"] > 0).sum())
+
+
 def test_subgroups_csv_matches_r(tmp_path: Path) -> None:
     out = analyze(tmp_path, str(EXTRA_DIR / "veteran2__data.csv"), "--time", "time",
                   "--event", "status", "--group", "trt", "--subgroup", "celltype",
