@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from resort_gui.domain.results import AnalysisResult
-from resort_gui.stats.km import kaplan_meier, survival_at, survival_quantiles
+from resort_gui.stats.km import survival_at, survival_quantiles, with_conf_type
 
 SOFTWARE = ("R", "SAS", "SPSS", "Prism", "Stata")
 
@@ -149,20 +149,12 @@ def comparison_time(result: AnalysisResult) -> float:
     return float(positive[positive.size // 2]) if positive.size else 0.0
 
 
-def _group_arrays(result: AnalysisResult, code: int) -> tuple[np.ndarray, np.ndarray]:
-    cohort = result.cohort
-    mask = cohort.group == code
-    return cohort.time[mask], cohort.event[mask]
-
-
 def _ci_rows(result: AnalysisResult) -> list[ConventionRow]:
     t = comparison_time(result)
     spec = result.spec
     rows = []
-    for code, group in enumerate(result.groups):
-        time, event = _group_arrays(result, code)
-        curves = {c: kaplan_meier(time, event, conf_type=c, conf_level=spec.conf_level)
-                  for c in CI_CONVENTIONS}
+    for group in result.groups:
+        curves = {c: with_conf_type(group.km, c) for c in CI_CONVENTIONS}
         for conf_type, km in curves.items():  # the three transforms of S(t) side by side
             at = survival_at(km, [t])
             rows.append(_row(TOPIC_CI, CI_CONVENTIONS[conf_type], f"S({t:g}) in {group.label}",
@@ -193,9 +185,11 @@ def _hazard_ratio_rows(result: AnalysisResult) -> list[ConventionRow]:
 def _at_risk_rows(result: AnalysisResult) -> list[ConventionRow]:
     t = comparison_time(result)
     rows = []
-    for code, group in enumerate(result.groups):
-        time, _ = _group_arrays(result, code)
-        counts = {"before": float(np.sum(time >= t)), "after": float(np.sum(time > t))}
+    for group in result.groups:
+        km = group.km  # patients leaving at each time: events plus censored
+        leaving = km.n_event + km.n_censor
+        counts = {"before": float(leaving[km.time >= t].sum()),
+                  "after": float(leaving[km.time > t].sum())}
         rows += [_row(TOPIC_AT_RISK, convention, f"at risk at {t:g} in {group.label}",
                       counts[key], np.nan, np.nan, np.nan, key == "before")
                  for key, convention in AT_RISK_CONVENTIONS.items()]

@@ -18,6 +18,7 @@ Conventions shared by all functions:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -258,6 +259,17 @@ def _curve(counts: Counts, conf_type: str, conf_level: float) -> KaplanMeier:
         conf_level=float(conf_level),
         n=n,
     )
+
+
+def with_conf_type(km: KaplanMeier, conf_type: str) -> KaplanMeier:
+    """The same curve with its pointwise limits by another transform, from its own counts
+    (R: ``survfit(..., conf.type = conf_type)`` on the same data)."""
+    if conf_type == km.conf_type:
+        return km
+    log_se = _greenwood_log_se(km.n_risk, km.n_event)
+    lower, upper = _confidence_band(km.survival, log_se, conf_type,
+                                    _z_value(conf_type, km.conf_level))
+    return replace(km, ci_lower=lower, ci_upper=upper, conf_type=conf_type)
 
 
 # --------------------------------------------------------------------------- quantiles
