@@ -123,7 +123,7 @@ def test_sas_spss_and_r_style_numbers(results, name: str) -> None:
     rows = results[name].conventions
     data, t = load(name), load(name).landmarks[0]
     expected_hr = csv(name, "hr_methods")
-    for software, conf_type, model in (("SAS", "log-log", "cox_breslow"),
+    for software, conf_type, model in (("SAS", "log-log", "cox_breslow"),  # noqa: B007 (query)
                                        ("SPSS", "plain", "cox_breslow"),
                                        ("R", "log", "cox_efron"),
                                        ("Stata", "log-log", "cox_breslow")):

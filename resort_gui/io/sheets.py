@@ -43,10 +43,6 @@ class TrialSheets:
         frame = self.patients.frame.set_axis(self.patients.row_numbers())
         return frame.loc[cohort.row].reset_index(drop=True)
 
-    def column_by_row(self, column: str) -> pd.Series:
-        """A column of the patients' sheet indexed by spreadsheet row number."""
-        return self.patients.frame[column].set_axis(self.patients.row_numbers())
-
 
 def read_trial_sheets(raw: RawTable, spec: AnalysisSpec) -> TrialSheets:
     """The sheets ``spec`` needs beyond ``raw`` (the analysed sheet, as read); checks that
