@@ -80,8 +80,7 @@ def run_analysis(cohort: Cohort, spec: AnalysisSpec,
         **trial.fields,
     )
     result = replace(result, tests=result.tests + tuple(trial.tests))
-    # the same patients in time order: the conventions' curves count instead of sorting
-    return replace(result, conventions=conventions_table(replace(result, cohort=by_time)))
+    return replace(result, conventions=conventions_table(result))
 
 
 def _comparisons(by_time: Cohort, spec: AnalysisSpec, groups: tuple[GroupResult, ...],
