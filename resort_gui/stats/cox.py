@@ -471,6 +471,15 @@ class _Terms:
             return np.repeat(per_set, self.repeats, axis=0)
         return per_set[self.set]
 
+    def per_set(self, values: FloatArray, sets: int) -> FloatArray:
+        """The sum of each tie set's terms of ``values`` (m, terms) as (m, sets), zero for a
+        set without terms: the reverse of ``spread``."""
+        if self.repeats is not None:  # the sets in order, each with its terms in a run
+            return np.add.reduceat(values, np.cumsum(self.repeats) - self.repeats, axis=1)
+        out = np.zeros(values.shape[:-1] + (sets,))
+        out[..., self.set] = values  # one term per set
+        return out
+
     @classmethod
     def breslow(cls, data: _RiskSets, sets: IntArray | None = None) -> _Terms:
         """One term per tie set, counted d times (every death sees the whole risk set)."""
@@ -481,57 +490,86 @@ class _Terms:
 def _breslow_efron(data: _RiskSets, beta: FloatArray, terms: _Terms) -> Evaluation:
     """Log partial likelihood, score and information (Breslow or Efron ``terms``)."""
     eta, r, shift = _relative_risks(data, beta)
-    s0, s1, s2 = _denominators(data, _moments(data, r), terms)
-    log_sum, mean, covariance = _risk_set_terms(s0, s1, s2)
-    return _combine(data, eta, log_sum + terms.spread(shift[data.set_start]), mean,
-                    covariance, terms.weight)
+    return _combine(data, eta, *_term_sums(data, r, shift, terms))
 
 
-def _denominators(data: _RiskSets, moments: tuple[FloatArray, ...],
-                  terms: _Terms) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Per term: the (Efron-reduced) risk-set sums of r, r x, r x x'."""
-    result = []
+def _set_sums(data: _RiskSets, moments: tuple[FloatArray, ...],
+              ) -> list[tuple[FloatArray, FloatArray]]:
+    """Per moment (r, r x, r x x'), per tie set: the sum over its risk set and the sum over
+    its own deaths, each as (sets, 1 | p | p * p)."""
+    sums = []
     dying = data.death_cells
     for values in moments:
         flat = values.reshape(values.shape[0], -1)  # (cells, 1 | p | p * p)
         at_risk = _risk_set_sums(flat * data.weight[:, None], data.set_start, data.set_stop)
         tied = np.add.reduceat(flat[dying] * data.deaths[dying, None], data.set_first_cell,
                                axis=0)
-        per_term = terms.spread(at_risk) - terms.fraction[:, None] * terms.spread(tied)
-        result.append(per_term.reshape((-1,) + values.shape[1:]))
+        sums.append((at_risk, tied))
+    return sums
+
+
+def _denominators(data: _RiskSets, moments: tuple[FloatArray, ...],
+                  terms: _Terms) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per term: the (Efron-reduced) risk-set sums of r, r x, r x x' (``cox.zph`` reads
+    them per death)."""
+    result = [(terms.spread(at_risk) - terms.fraction[:, None] * terms.spread(tied)).reshape(
+        (-1,) + values.shape[1:])
+        for values, (at_risk, tied) in zip(moments, _set_sums(data, moments), strict=True)]
     s0, s1, s2 = result
     return s0, s1, s2
 
 
-def _risk_set_terms(s0: FloatArray, s1: FloatArray, s2: FloatArray,
-                    ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """log of the risk-set sum, weighted mean and weighted covariance of x, per term."""
-    mean = s1 / s0[:, None]
-    covariance = s2 / s0[:, None, None] - mean[:, :, None] * mean[:, None, :]
-    return np.log(s0), mean, covariance
+def _term_sums(data: _RiskSets, r: FloatArray, shift: FloatArray, terms: _Terms,
+               ) -> tuple[float, FloatArray, FloatArray]:
+    """Over the terms: sum w log s0, sum w m and sum w (s2 / s0 - m m'), with m = s1 / s0.
+
+    Term t of tie set j has the sums ``s_t = A_j - f_t B_j`` (A over the risk set, B over
+    the set's deaths, f_t Efron's fraction, 0 for Breslow). Only s0 is needed per term: with
+    ``u = w / s0``, ``v = w / s0^2`` and their per-set sums ``U_k = sum u f^k``,
+    ``V_k = sum v f^k``,
+
+        sum w s1 / s0 = sum_j A1 U0 - B1 U1,     sum w s2 / s0 = sum_j A2 U0 - B2 U1,
+        sum w m m'    = sum_j V0 A1 A1' - V1 (A1 B1' + B1 A1') + V2 B1 B1',
+
+    so no array of p x p matrices per death is built (half a million deaths in a registry).
+    ``shift`` (per cell) is added back to each log s0.
+    """
+    p = data.x.shape[1]
+    (a0, b0), (a1, b1), (a2, b2) = _set_sums(data, _moments(data, r))
+    f, w = terms.fraction, terms.weight
+    s0 = terms.spread(a0[:, 0]) - f * terms.spread(b0[:, 0])
+    u, v = w / s0, w / (s0 * s0)
+    w_sum, u0, u1, v0, v1, v2 = terms.per_set(
+        np.stack([w, u, u * f, v, v * f, v * f * f]), data.set_size.size)
+    log_total = float(np.einsum("t,t->", w, np.log(s0)) + np.einsum(
+        "j,j->", w_sum, shift[data.set_start]))
+    mean_total = np.einsum("jp,j->p", a1, u0) - np.einsum("jp,j->p", b1, u1)
+    second = (np.einsum("jq,j->q", a2, u0) - np.einsum("jq,j->q", b2, u1)).reshape(p, p)
+    cross = np.einsum("jp,jq,j->pq", a1, b1, v1)
+    outer = (np.einsum("jp,jq,j->pq", a1, a1, v0) - cross - cross.T
+             + np.einsum("jp,jq,j->pq", b1, b1, v2))
+    return log_total, mean_total, second - outer
 
 
-def _combine(data: _RiskSets, eta: FloatArray, log_sum: FloatArray, mean: FloatArray,
-             covariance: FloatArray, weight: FloatArray) -> Evaluation:
+def _combine(data: _RiskSets, eta: FloatArray, log_total: float, mean_total: FloatArray,
+             covariance_total: FloatArray) -> Evaluation:
     """loglik = sum eta(deaths) - sum log-denominators; score; information.
 
-    The sums over terms are ``einsum`` loops, not BLAS: a multithreaded BLAS call on a
-    busy machine can wait for its threads longer than the arithmetic takes."""
-    loglik = np.einsum("c,c->", data.deaths, eta) - np.einsum("t,t->", weight, log_sum)
-    score = np.einsum("c,cp->p", data.deaths, data.x) - np.einsum("t,tp->p", weight, mean)
-    return float(loglik), score, np.einsum("t,tpq->pq", weight, covariance)
+    The sums are ``einsum`` loops, not BLAS: a multithreaded BLAS call on a busy machine can
+    wait for its threads longer than the arithmetic takes."""
+    loglik = np.einsum("c,c->", data.deaths, eta) - log_total
+    score = np.einsum("c,cp->p", data.deaths, data.x) - mean_total
+    return float(loglik), score, covariance_total
 
 
 def _exact(data: _RiskSets, beta: FloatArray) -> Evaluation:
     """Exact partial likelihood: Breslow's closed form where d = 1, recursion where d > 1."""
     eta, r, shift = _relative_risks(data, beta)
     terms = _Terms.breslow(data, np.flatnonzero(data.set_size == 1))
-    s0, s1, s2 = _denominators(data, _moments(data, r), terms)
-    log_sum, mean, covariance = _risk_set_terms(s0, s1, s2)
+    log_total, mean_total, covariance_total = _term_sums(data, r, shift, terms)
     tied_log, tied_mean, tied_cov = _exact_tied_sets(data, r, shift)
-    return _combine(data, eta, np.r_[log_sum + terms.spread(shift[data.set_start]), tied_log],
-                    np.concatenate([mean, tied_mean]), np.concatenate([covariance, tied_cov]),
-                    np.r_[terms.weight, np.ones(tied_log.size)])
+    return _combine(data, eta, log_total + float(tied_log.sum()),
+                    mean_total + tied_mean.sum(axis=0), covariance_total + tied_cov.sum(axis=0))
 
 
 def _exact_tied_sets(data: _RiskSets, r: FloatArray, shift: FloatArray,
