@@ -472,12 +472,12 @@ class _Terms:
         return per_set[self.set]
 
     def per_set(self, values: FloatArray, sets: int) -> FloatArray:
-        """The sum of each tie set's terms of ``values`` (m, terms) as (m, sets), zero for a
-        set without terms: the reverse of ``spread``."""
+        """The sum of each tie set's terms of ``values`` (one per term), zero for a set
+        without terms: the reverse of ``spread``."""
         if self.repeats is not None:  # the sets in order, each with its terms in a run
-            return np.add.reduceat(values, np.cumsum(self.repeats) - self.repeats, axis=1)
-        out = np.zeros(values.shape[:-1] + (sets,))
-        out[..., self.set] = values  # one term per set
+            return np.add.reduceat(values, np.cumsum(self.repeats) - self.repeats)
+        out = np.zeros(sets)
+        out[self.set] = values  # one term per set
         return out
 
     @classmethod
@@ -539,8 +539,9 @@ def _term_sums(data: _RiskSets, r: FloatArray, shift: FloatArray, terms: _Terms,
     f, w = terms.fraction, terms.weight
     s0 = terms.spread(a0[:, 0]) - f * terms.spread(b0[:, 0])
     u, v = w / s0, w / (s0 * s0)
-    w_sum, u0, u1, v0, v1, v2 = terms.per_set(
-        np.stack([w, u, u * f, v, v * f, v * f * f]), data.set_size.size)
+    uf, vf = u * f, v * f
+    w_sum, u0, u1, v0, v1, v2 = (terms.per_set(x, data.set_size.size)
+                                 for x in (w, u, uf, v, vf, vf * f))
     log_total = float(np.einsum("t,t->", w, np.log(s0)) + np.einsum(
         "j,j->", w_sum, shift[data.set_start]))
     mean_total = np.einsum("jp,j->p", a1, u0) - np.einsum("jp,j->p", b1, u1)
