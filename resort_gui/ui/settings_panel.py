@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from resort_gui import format as fmt
 from resort_gui.domain.errors import InputError
-from resort_gui.domain.spec import AnalysisSpec, SafetySource, ScreeningSource
+from resort_gui.domain.spec import AnalysisSpec, Endpoint, SafetySource, ScreeningSource
 from resort_gui.figure import PALETTE, FigureStyle
 from resort_gui.io import RawTable
 from resort_gui.io.sheets import guess_source, sheet_columns
@@ -221,8 +221,12 @@ class OtherAnalysesBox(QGroupBox):
         self.competing.show_spec(spec, cause_choices(spec, self.session.levels),
                                  self._on_competing_ticked)
         columns = [str(c) for c in raw.frame.columns]
+        roles = _role_columns(spec, self.session.project.endpoints)
         for key, pick in self.lists.items():
-            _fill_checklist(pick, columns, getattr(spec, key))
+            ticked = getattr(spec, key)
+            offered = [c for c in columns if c in ticked or (
+                c not in roles and (key != "subgroups" or self.session.levels.get(c)))]
+            _fill_checklist(pick, offered, ticked)
         sheets = [s for s in raw.sheets if s != raw.sheet]
         for key, choice in self.sheets.items():
             source = getattr(spec, key)
@@ -530,6 +534,16 @@ class SheetChoice:
             combo.setEnabled(bool(columns) and source is not None)
             combo.blockSignals(False)
             self.form.setRowVisible(combo, chosen is not None)
+
+
+def _role_columns(spec: AnalysisSpec, endpoints: tuple[Endpoint, ...]) -> set[str]:
+    """Columns that already have a role (patient id, group, the endpoints' times, dates and
+    events): not offered as patient characteristics, subgroups or covariates unless chosen."""
+    roles = {spec.patient_id, spec.group}
+    for endpoint in (spec.endpoint, *endpoints):
+        roles |= {endpoint.time, endpoint.start, endpoint.last_contact}
+        roles |= {c for e in endpoint.events for c in (e.column, e.date)}
+    return {c for c in roles if c}
 
 
 def _fill_checklist(pick: QListWidget, columns: list[str], ticked: tuple[str, ...]) -> None:

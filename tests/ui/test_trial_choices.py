@@ -14,6 +14,10 @@ def _tick(pick: QListWidget, column: str) -> None:
     pick.findItems(column, Qt.MatchFlag.MatchExactly)[0].setCheckState(Qt.CheckState.Checked)
 
 
+def _items(pick: QListWidget) -> list[str]:
+    return [pick.item(i).text() for i in range(pick.count())]
+
+
 def _open_lung(qtbot, window) -> None:
     with qtbot.waitSignal(window.session.table_loaded, timeout=TIMEOUT_MS):
         window.open_path(LUNG)
@@ -29,15 +33,19 @@ def test_table_1_and_subgroups_ticked_in_the_window_then_undone(qtbot, window) -
     _open_lung(qtbot, window)
     other = window.analysis_settings.other
     lists = other.lists
-    assert lists["baseline_columns"].count() == len(window.session.raw.frame.columns)
+    spec, levels = window.session.spec, window.session.levels
+    roles = {spec.endpoint.time, "status", spec.group, spec.patient_id} - {None}
+    columns = [str(c) for c in window.session.raw.frame.columns]
+    assert _items(lists["baseline_columns"]) == [c for c in columns if c not in roles]
+    assert _items(lists["subgroups"]) == [c for c in columns if c not in roles and levels[c]]
     assert not other.safety.isVisibleTo(window)  # a CSV has no other sheets
     _tick(lists["baseline_columns"], "age")
-    _tick(lists["baseline_columns"], "sex")
+    _tick(lists["baseline_columns"], "ph.karno")
     _tick(lists["subgroups"], "ph.ecog")
     qtbot.waitUntil(lambda: window.session.result.spec.subgroups == ("ph.ecog",),
                     timeout=TIMEOUT_MS)
     result = wait_for_result(qtbot, window)
-    assert result.spec.baseline_columns == ("age", "sex")
+    assert result.spec.baseline_columns == ("age", "ph.karno")
     assert result.baseline is not None and result.subgroups is not None
     window.tabs.setCurrentIndex(TRIAL_TAB)
     captions = list(window.trial_panel.sections)
