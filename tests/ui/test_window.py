@@ -34,6 +34,19 @@ def open_demo(qtbot, window):
     return wait_for_result(qtbot, window)
 
 
+def save_lung_project(qtbot, window, dialogs, folder: Path) -> Path:
+    """A copy of the lung data in ``folder``, opened and saved as ``lung.resort`` beside it;
+    returns the copy's path."""
+    data = folder / "lung.csv"
+    data.write_bytes(LUNG.read_bytes())
+    with qtbot.waitSignal(window.session.table_loaded, timeout=TIMEOUT_MS):
+        window.open_path(data)
+    wait_idle(qtbot, window)
+    dialogs.save_path = str(folder / "lung.resort")
+    window.save_action.trigger()
+    return data
+
+
 def test_empty_window_offers_open_demo_and_recent(window) -> None:
     assert window.stack.currentWidget() is window.welcome
     assert not window.save_action.isEnabled() and not window.export_action.isEnabled()
@@ -257,13 +270,7 @@ def test_save_and_reopen_a_project(qtbot, window, dialogs, tmp_path: Path) -> No
 
 def test_reopening_a_project_whose_data_changed_warns(qtbot, window, dialogs,
                                                       tmp_path: Path) -> None:
-    data = tmp_path / "lung.csv"
-    data.write_bytes(LUNG.read_bytes())
-    with qtbot.waitSignal(window.session.table_loaded, timeout=TIMEOUT_MS):
-        window.open_path(data)
-    wait_idle(qtbot, window)
-    dialogs.save_path = str(tmp_path / "lung.resort")
-    window.save_action.trigger()
+    data = save_lung_project(qtbot, window, dialogs, tmp_path)
     data.write_bytes(LUNG.read_bytes() + b'3,100,2,60,"Male",1,90,90,1000,5\n')
     with qtbot.waitSignal(window.session.table_loaded, timeout=TIMEOUT_MS):
         window.open_path(tmp_path / "lung.resort")
@@ -385,13 +392,7 @@ def test_points_to_check_are_flagged_beside_the_results(qtbot, window) -> None:
 
 def test_a_project_whose_data_moved_asks_for_it(qtbot, window, dialogs,
                                                 tmp_path: Path) -> None:
-    data = tmp_path / "lung.csv"
-    data.write_bytes(LUNG.read_bytes())
-    with qtbot.waitSignal(window.session.table_loaded, timeout=TIMEOUT_MS):
-        window.open_path(data)
-    wait_idle(qtbot, window)
-    dialogs.save_path = str(tmp_path / "lung.resort")
-    window.save_action.trigger()
+    data = save_lung_project(qtbot, window, dialogs, tmp_path)
     moved = tmp_path / "elsewhere.csv"
     data.rename(moved)
     dialogs.answer = QMessageBox.StandardButton.Yes
