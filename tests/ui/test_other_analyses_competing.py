@@ -8,7 +8,7 @@ import pandas as pd
 from PySide6.QtWidgets import QCheckBox
 
 from resort_gui.ui.main_window import TRIAL_TAB
-from resort_gui.ui.settings_panel import NO_CAUSE
+from resort_gui.ui.other_analyses import NO_CAUSE
 from tests.reference import REFERENCE_DIR, csv
 from tests.reference_extra import close
 from tests.ui.conftest import LUNG, TIMEOUT_MS, wait_for_result, wait_idle

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QComboBox
 
 from resort_gui.domain.spec import SafetySource, ScreeningSource
 from resort_gui.io.sheets import guess_source, sheet_columns
-from resort_gui.ui import settings_panel
+from resort_gui.ui import other_analyses
 from resort_gui.ui.main_window import TRIAL_TAB
 from tests.ui.conftest import TIMEOUT_MS, wait_for_result, wait_idle
 
@@ -90,7 +90,7 @@ def test_own_column_names_give_the_adverse_event_table_and_the_flow(qtbot, opene
         read_on.append(threading.current_thread().name)
         return sheet_columns(path, sheet)
 
-    monkeypatch.setattr(settings_panel, "sheet_columns", recording)
+    monkeypatch.setattr(other_analyses, "sheet_columns", recording)
     assert _items(other.safety) == ["none", "Toxicity", "Log", "Empty"]
     grade = other.sheets["safety"].columns["grade"]
     assert not other.form.isRowVisible(grade)
