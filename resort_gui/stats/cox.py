@@ -288,8 +288,8 @@ class _RiskSets:
         return replace(self, x=self.x[:, columns])
 
 
-_SHARED_RISK_SETS: ContextVar[list[tuple[tuple[np.ndarray, ...], bool, _RiskSets]] | None] = \
-    ContextVar("shared_risk_sets", default=None)
+_Shared = list[tuple[tuple[np.ndarray, ...], bool, _RiskSets]]
+_SHARED_RISK_SETS: ContextVar[tuple[_Shared, ...]] = ContextVar("shared_risk_sets", default=())
 
 
 @contextmanager
@@ -297,8 +297,12 @@ def shared_risk_sets() -> Iterator[None]:
     """Inside this block, Cox fits and ``cox.zph`` of equal data (time, event, covariates and
     strata of the same values) share their sorted cells: ``run_analysis`` fits the groups'
     model, a pairwise model and the test of proportional hazards on the same patients. The
-    arrays are kept until the block ends and must not be changed in place inside it."""
-    token = _SHARED_RISK_SETS.set([])
+    arrays are kept until the block ends and must not be changed in place inside it.
+
+    Blocks nest: an inner block sees the cells of the blocks around it and drops its own at
+    its end (a pair of groups' fits share theirs with each other, not with the rest of the
+    analysis, which would keep them to its end)."""
+    token = _SHARED_RISK_SETS.set((*_SHARED_RISK_SETS.get(), []))
     try:
         yield
     finally:
@@ -308,15 +312,16 @@ def shared_risk_sets() -> Iterator[None]:
 def risk_sets(time: FloatArray, event: BoolArray, x: FloatArray, strata: IntArray, *,
               collapse: bool) -> _RiskSets:
     """``_RiskSets.build``, once per equal data inside :func:`shared_risk_sets`."""
-    shared = _SHARED_RISK_SETS.get()
-    if shared is None:
+    blocks = _SHARED_RISK_SETS.get()
+    if not blocks:
         return _RiskSets.build(time, event, x, strata, collapse=collapse)
     inputs = (time, event, x, strata)
-    for seen, collapsed, data in shared:
-        if collapsed == collapse and all(map(_equal, inputs, seen)):
-            return data
+    for block in blocks:
+        for seen, collapsed, data in block:
+            if collapsed == collapse and all(map(_equal, inputs, seen)):
+                return data
     data = _RiskSets.build(time, event, x, strata, collapse=collapse)
-    shared.append((inputs, collapse, data))
+    blocks[-1].append((inputs, collapse, data))
     return data
 
 
@@ -371,9 +376,10 @@ def _collapsed_cells(time: FloatArray, event: BoolArray, x: FloatArray,
 
 
 def _risk_set_sums(values: FloatArray, start: IntArray, stop: IntArray) -> FloatArray:
-    """Sum of ``values`` over rows ``start .. stop-1`` for each pair, via reverse cumsums."""
-    tail = np.cumsum(values[::-1], axis=0)[::-1]
-    tail = np.concatenate([tail, np.zeros((1,) + values.shape[1:])])
+    """Sum of ``values`` over rows ``start .. stop-1`` for each pair, via reverse cumsums
+    (written in place after a row of zeros: no second copy of a million rows)."""
+    tail = np.zeros((values.shape[0] + 1,) + values.shape[1:])
+    np.cumsum(values[::-1], axis=0, out=tail[-2::-1])
     return tail[start] - tail[stop]
 
 
@@ -436,12 +442,6 @@ def _relative_risks(data: _RiskSets, beta: FloatArray,
     return eta, np.exp(eta - shift), shift
 
 
-def _moments(data: _RiskSets, r: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Per-cell ``r``, ``r x`` and ``r x x'`` (the summands of the risk-set sums)."""
-    rx = r[:, None] * data.x
-    return r, rx, rx[:, :, None] * data.x[:, None, :]
-
-
 @dataclass(frozen=True)
 class _Terms:
     """The denominators of the log partial likelihood: term i belongs to tie set ``set[i]``,
@@ -493,35 +493,44 @@ def _breslow_efron(data: _RiskSets, beta: FloatArray, terms: _Terms) -> Evaluati
     return _combine(data, eta, *_term_sums(data, r, shift, terms))
 
 
-def _set_sums(data: _RiskSets, moments: tuple[FloatArray, ...],
-              ) -> list[tuple[FloatArray, FloatArray]]:
+def _set_sums(data: _RiskSets, r: FloatArray) -> list[tuple[FloatArray, FloatArray]]:
     """Per moment (r, r x, r x x'), per tie set: the sum over its risk set and the sum over
-    its own deaths, each as (sets, 1 | p | p * p)."""
-    sums = []
+    its own deaths, each as (sets, 1 | p | p * p). The moments are made one after the
+    other, each dropped once summed (r x x' of a million cells is 8 p^2 MB)."""
     dying = data.death_cells
-    for values in moments:
-        flat = values.reshape(values.shape[0], -1)  # (cells, 1 | p | p * p)
-        at_risk = _risk_set_sums(flat * data.weight[:, None], data.set_start, data.set_stop)
-        tied = np.add.reduceat(flat[dying] * data.deaths[dying, None], data.set_first_cell,
-                               axis=0)
-        sums.append((at_risk, tied))
-    return sums
 
+    def summed(values: FloatArray) -> tuple[FloatArray, FloatArray]:
+        at_risk = _risk_set_sums(values * data.weight[:, None], data.set_start, data.set_stop)
+        tied = np.add.reduceat(values[dying] * data.deaths[dying, None],
+                               data.set_first_cell, axis=0)
+        return at_risk, tied
 
-def _denominators(data: _RiskSets, moments: tuple[FloatArray, ...],
-                  terms: _Terms) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Per term: the (Efron-reduced) risk-set sums of r, r x, r x x' (``cox.zph`` reads
-    them per death)."""
-    result = [(terms.spread(at_risk) - terms.fraction[:, None] * terms.spread(tied)).reshape(
-        (-1,) + values.shape[1:])
-        for values, (at_risk, tied) in zip(moments, _set_sums(data, moments), strict=True)]
-    s0, s1, s2 = result
-    return s0, s1, s2
+    rx = r[:, None] * data.x
+    return [summed(r[:, None]), summed(rx),
+            summed((rx[:, :, None] * data.x[:, None, :]).reshape(r.size, -1))]
 
 
 def _term_sums(data: _RiskSets, r: FloatArray, shift: FloatArray, terms: _Terms,
                ) -> tuple[float, FloatArray, FloatArray]:
-    """Over the terms: sum w log s0, sum w m and sum w (s2 / s0 - m m'), with m = s1 / s0.
+    """Over the terms: sum w log s0, sum w m and sum w (s2 / s0 - m m'), with m = s1 / s0
+    (``_weighted_sums``). ``shift`` (per cell) is added back to each log s0."""
+    sums = _set_sums(data, r)
+    s0 = _term_s0(sums, terms)
+    w = terms.weight
+    log_total = float(np.einsum("t,t->", w, np.log(s0)) + np.einsum(
+        "j,j->", terms.per_set(w, data.set_size.size), shift[data.set_start]))
+    return (log_total, *_weighted_sums(sums, terms, s0, w))
+
+
+def _term_s0(sums: list[tuple[FloatArray, FloatArray]], terms: _Terms) -> FloatArray:
+    """Each term's risk-set sum of r, ``A0_j - f_t B0_j`` (``_set_sums``' first moment)."""
+    (a0, b0) = sums[0]
+    return terms.spread(a0[:, 0]) - terms.fraction * terms.spread(b0[:, 0])
+
+
+def _weighted_sums(sums: list[tuple[FloatArray, FloatArray]], terms: _Terms, s0: FloatArray,
+                   w: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Over the terms, with weights ``w``: sum w m and sum w (s2 / s0 - m m'), m = s1 / s0.
 
     Term t of tie set j has the sums ``s_t = A_j - f_t B_j`` (A over the risk set, B over
     the set's deaths, f_t Efron's fraction, 0 for Breslow). Only s0 is needed per term: with
@@ -532,24 +541,19 @@ def _term_sums(data: _RiskSets, r: FloatArray, shift: FloatArray, terms: _Terms,
         sum w m m'    = sum_j V0 A1 A1' - V1 (A1 B1' + B1 A1') + V2 B1 B1',
 
     so no array of p x p matrices per death is built (half a million deaths in a registry).
-    ``shift`` (per cell) is added back to each log s0.
     """
-    p = data.x.shape[1]
-    (a0, b0), (a1, b1), (a2, b2) = _set_sums(data, _moments(data, r))
-    f, w = terms.fraction, terms.weight
-    s0 = terms.spread(a0[:, 0]) - f * terms.spread(b0[:, 0])
+    (a1, b1), (a2, b2) = sums[1], sums[2]
+    p = a1.shape[1]
+    f = terms.fraction
     u, v = w / s0, w / (s0 * s0)
     uf, vf = u * f, v * f
-    w_sum, u0, u1, v0, v1, v2 = (terms.per_set(x, data.set_size.size)
-                                 for x in (w, u, uf, v, vf, vf * f))
-    log_total = float(np.einsum("t,t->", w, np.log(s0)) + np.einsum(
-        "j,j->", w_sum, shift[data.set_start]))
+    u0, u1, v0, v1, v2 = (terms.per_set(x, a1.shape[0]) for x in (u, uf, v, vf, vf * f))
     mean_total = np.einsum("jp,j->p", a1, u0) - np.einsum("jp,j->p", b1, u1)
     second = (np.einsum("jq,j->q", a2, u0) - np.einsum("jq,j->q", b2, u1)).reshape(p, p)
     cross = np.einsum("jp,jq,j->pq", a1, b1, v1)
     outer = (np.einsum("jp,jq,j->pq", a1, a1, v0) - cross - cross.T
              + np.einsum("jp,jq,j->pq", b1, b1, v2))
-    return log_total, mean_total, second - outer
+    return mean_total, second - outer
 
 
 def _combine(data: _RiskSets, eta: FloatArray, log_total: float, mean_total: FloatArray,

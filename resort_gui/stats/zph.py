@@ -16,12 +16,13 @@ from resort_gui.domain.results import CoxModel, FloatArray, KaplanMeier
 from resort_gui.domain.trial_results import ProportionalHazardsTest
 from resort_gui.stats.cox import (
     _as_arrays,
-    _denominators,
-    _moments,
     _relative_risks,
     _RiskSets,
+    _set_sums,
+    _term_s0,
     _Terms,
     _usable_rows,
+    _weighted_sums,
     risk_sets,
 )
 from resort_gui.stats.distinct import distinct_times, is_sorted
@@ -153,17 +154,16 @@ def _time_interaction_score(data: _RiskSets, beta: FloatArray, g_set: FloatArray
     ``g_set`` the centred g of each tie set (the same for all its deaths)."""
     _, r, _ = _relative_risks(data, beta)
     terms = _Terms.per_death(data, efron=True) if efron else _Terms.breslow(data)
-    s0, s1, s2 = _denominators(data, _moments(data, r), terms)
-    mean = s1 / s0[:, None]
-    covariance = s2 / s0[:, None, None] - mean[:, :, None] * mean[:, None, :]
-    p = beta.size
+    sums = _set_sums(data, r)
+    s0 = _term_s0(sums, terms)
+    g = terms.spread(g_set)
+    # sum w g^k m and sum w g^k V (V = s2 / s0 - m m'), k = 0, 1, 2
+    (_, i11), (mean_g, i12), (_, i22) = (_weighted_sums(sums, terms, s0, terms.weight * g**k)
+                                         for k in range(3))
     dying = data.death_cells
     g_cell = np.repeat(g_set, np.diff(np.r_[data.set_first_cell, dying.size]))
-    g = g_set[terms.set]
     observed = np.einsum("c,cp->p", data.deaths[dying] * g_cell, data.x[dying])
-    score = np.r_[np.zeros(p), observed - np.einsum("t,tp->p", terms.weight * g, mean)]
-    weights = np.stack([terms.weight, terms.weight * g, terms.weight * g * g])
-    i11, i12, i22 = np.einsum("wd,dij->wij", weights, covariance)
+    score = np.r_[np.zeros(beta.size), observed - mean_g]
     information = np.block([[i11, i12], [i12, i22]])
     return score, information
 
