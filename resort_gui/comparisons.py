@@ -43,7 +43,7 @@ from resort_gui.stats.compare import (
     trend_test,
     weighted_test,
 )
-from resort_gui.stats.cox import cox_ph
+from resort_gui.stats.cox import cox_ph, shared_risk_sets
 from resort_gui.stats.distinct import is_sorted
 from resort_gui.stats.milestones import rmst_difference, survival_difference
 
@@ -268,10 +268,12 @@ def _hazard_ratios(data: _Sorted, spec: AnalysisSpec, labels: tuple[str, ...],
     fits = {}
     for code in range(1, data.k):
         pair = _Pair.of(data, code)  # once for the three ties methods
-        for ties in COX_TIES:
-            fitted = cox if data.k == 2 and cox is not None and cox.ties == ties \
-                and not cox.stratified else None  # two groups: the pair is every patient
-            fits[ties, code] = _cox_pair(pair, code, ties, labels, spec.conf_level, fitted)
+        with shared_risk_sets():  # the pair's cells, dropped after its three fits
+            for ties in COX_TIES:
+                fitted = cox if data.k == 2 and cox is not None and cox.ties == ties \
+                    and not cox.stratified else None  # two groups: the pair is every patient
+                fits[ties, code] = _cox_pair(pair, code, ties, labels, spec.conf_level,
+                                             fitted)
     rows: list[HazardRatio] = []
     issues: list[Issue] = []
     for ties in COX_TIES:
