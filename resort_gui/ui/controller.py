@@ -111,6 +111,25 @@ def settings_problems(raw: RawTable, spec: AnalysisSpec) -> list[str]:
     return problems
 
 
+def _leaving_competing_risks(project: Project) -> Project:
+    """The project with the shown endpoint's competing risks undone, before another endpoint
+    is shown: the event of interest and the competing events are the shown endpoint's codes
+    (another endpoint's event column has other codes), so its event counts all of them again
+    (recurrence or death: the usual RFS) and the analysis settings name no cause."""
+    spec = project.spec
+    if spec.cause_value is None and not spec.competing_values:
+        return project
+    endpoint = spec.endpoint
+    if len(endpoint.events) == 1:
+        event = endpoint.events[0]
+        causes = [spec.cause_value] if spec.cause_value is not None else []
+        values = tuple(dict.fromkeys([*event.values, *causes, *spec.competing_values]))
+        endpoint = replace(endpoint, events=(replace(event, values=values),))
+    endpoints = tuple(endpoint if e == spec.endpoint else e for e in project.endpoints)
+    return replace(project, endpoints=endpoints, spec=replace(
+        spec, endpoint=endpoint, cause_value=None, competing_values=()))
+
+
 def analyse(raw: RawTable, spec: AnalysisSpec, progress: Progress) -> Analysed:
     """Build the cohort, read the trial's other sheets (adverse events, screening) and run
     the analysis (on a pool thread)."""
@@ -332,24 +351,27 @@ class SessionController(QObject):
         assert self.project is not None
         endpoint = self.project.endpoints[index]
         if endpoint != self.spec.endpoint:
-            self.change(replace(self.project, spec=replace(self.spec, endpoint=endpoint)),
+            project = _leaving_competing_risks(self.project)
+            self.change(replace(project, spec=replace(project.spec, endpoint=endpoint)),
                         f"Show {endpoint.name}")
 
     def add_endpoint(self, endpoint: Endpoint) -> None:
         assert self.project is not None
-        self.change(replace(self.project, endpoints=(*self.project.endpoints, endpoint),
-                            spec=replace(self.spec, endpoint=endpoint)),
+        project = _leaving_competing_risks(self.project)
+        self.change(replace(project, endpoints=(*project.endpoints, endpoint),
+                            spec=replace(project.spec, endpoint=endpoint)),
                     f"Add endpoint {endpoint.name}")
 
     def remove_endpoint(self, index: int) -> None:
         assert self.project is not None
-        endpoints = list(self.project.endpoints)
-        if len(endpoints) < 2:
+        if len(self.project.endpoints) < 2:
             return
+        shown = index == self.project.active_endpoint
+        project = _leaving_competing_risks(self.project) if shown else self.project
+        endpoints = list(project.endpoints)
         removed = endpoints.pop(index)
-        active = self.spec.endpoint if self.spec.endpoint != removed else endpoints[0]
-        self.change(replace(self.project, endpoints=tuple(endpoints),
-                            spec=replace(self.spec, endpoint=active)),
+        self.change(replace(project, endpoints=tuple(endpoints), spec=replace(
+            project.spec, endpoint=endpoints[0] if shown else project.spec.endpoint)),
                     f"Remove endpoint {removed.name}")
 
     def _apply(self, project: Project) -> None:

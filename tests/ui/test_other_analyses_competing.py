@@ -130,3 +130,39 @@ def test_not_offered_for_an_event_column_with_two_values(qtbot, window) -> None:
     other = window.analysis_settings.other
     assert not other.form.isRowVisible(other.competing.cause)
     assert not other.form.isRowVisible(other.competing.values)
+
+
+def test_showing_another_endpoint_leaves_the_competing_risks_with_their_endpoint(
+        qtbot, window) -> None:
+    """The cause and the competing values are codes of the shown endpoint's event column: the
+    next endpoint is analysed without them, and the one left counts all its causes again."""
+    from resort_gui.domain.spec import Endpoint, EventSource
+
+    _open(qtbot, window, PBC, ("1", "2"))
+    session = window.session
+    _choose_cause(qtbot, window, "1")
+    assert session.spec.endpoint.events[0].values == ("1",)
+    death = Endpoint(name="Death", time="time", events=(EventSource("status", ("2",)),))
+
+    session.add_endpoint(death)
+    spec = session.spec
+    assert (spec.endpoint, spec.cause_value, spec.competing_values) == (death, None, ())
+    assert spec.validate() == []
+    assert wait_for_result(qtbot, window).competing is None
+    left = session.project.endpoints[0]
+    assert left.events[0].values == ("1", "2")  # transplant or death, as before the choice
+
+    session.switch_endpoint(0)
+    assert (session.spec.endpoint, session.spec.cause_value) == (left, None)
+    session.switch_endpoint(1)
+    session.remove_endpoint(1)  # the endpoint shown: the first one is shown again
+    assert session.spec.endpoint == left and session.project.endpoints == (left,)
+
+    for _ in range(3):  # remove, show, show
+        session.undo_stack.undo()
+    assert session.spec.endpoint == death
+    session.undo_stack.undo()  # the endpoint added: competing risks as they were
+    spec = session.spec
+    assert (spec.cause_value, spec.competing_values) == ("1", ("2",))
+    assert spec.endpoint.events[0].values == ("1",)
+    assert wait_for_result(qtbot, window).competing is not None
