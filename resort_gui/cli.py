@@ -123,7 +123,9 @@ def analyze_parser() -> argparse.ArgumentParser:
     p.add_argument("--ties", choices=TIES, default="efron")
     p.add_argument("--time-unit", choices=tuple(TIME_UNITS), default="months")
     p.add_argument("--group-order", metavar="A,B,C",
-                   help="order of the groups for the trend test and the pairwise table")
+                   help="order of the groups in the figure, the tables, the trend test and "
+                        "the pairwise table; the first is the reference unless --reference "
+                        "names one")
     p.add_argument("--adjust", choices=ADJUSTMENTS, default="holm",
                    help="multiple-comparison adjustment of the pairwise p-values")
     p.add_argument("--pairwise", choices=PAIRWISE, default="all",

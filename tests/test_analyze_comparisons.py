@@ -286,3 +286,28 @@ def test_one_group_writes_empty_comparison_tables(tmp_path: Path) -> None:
         assert table(tmp_path, name).empty
     assert list(table(tmp_path, "milestones").columns) == [
         "time", "group", "reference", "difference", "ci_lower", "ci_upper", "p_value"]
+
+
+def test_the_group_order_is_the_display_order_and_names_the_reference(tmp_path: Path) -> None:
+    """As R's factor levels: the groups are listed in the order given, the first is the
+    reference when none is named; a named reference still comes first. The log-rank test
+    does not depend on the order."""
+    data = load("veteran")
+    order = ["large", "adeno", "squamous", "smallcell"]
+    base = ["analyze", str(REFERENCE_DIR / "veteran__data.csv"), "--time", "time",
+            "--event", "status", "--group", "celltype", "--group-order", ",".join(order),
+            "--formats", "none"]
+    assert main([*base, "--out", str(tmp_path / "a")]) == 0
+    assert list(table(tmp_path / "a", "summary")["group"])[:4] == order
+    cox = table(tmp_path / "a", "hazard_ratios").query("model == 'cox'")
+    assert list(cox["group"]) == order[1:] and set(cox["reference"]) == {"large"}
+    logrank = table(tmp_path / "a", "tests").set_index("test").loc["logrank", "chisq"]
+    close([logrank], [csv("veteran", "tests").set_index("test").loc["survdiff_rho0", "chisq"]])
+
+    assert main([*base, "--reference", "squamous", "--out", str(tmp_path / "b")]) == 0
+    assert list(table(tmp_path / "b", "summary")["group"])[:4] == [
+        "squamous", "large", "adeno", "smallcell"]
+    assert data.groups[0] == "squamous"  # R's reference: the hazard ratios are R's again
+    ours = table(tmp_path / "b", "hazard_ratios").query("model == 'cox'").set_index("group")
+    want = csv("veteran", "cox").query("ties == 'efron' and not stratified").set_index("term")
+    close(ours.loc[list(want.index), "hr"], want["hr"])

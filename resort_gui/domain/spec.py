@@ -116,7 +116,7 @@ class AnalysisSpec:
     ties: str = "efron"
     time_unit: str = "months"
     exclusions: tuple[Exclusion, ...] = ()
-    group_order: tuple[str, ...] = ()  # order for the trend test and pairwise table
+    group_order: tuple[str, ...] = ()  # display, trend and pairwise order (R's levels)
     adjust: str = "holm"
     fh: tuple[float, float] = (1.0, 1.0)  # Fleming-Harrington exponents (p, q)
     trend_scores: str = "order"

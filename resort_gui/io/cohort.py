@@ -351,33 +351,40 @@ def _groups(raw: RawTable, spec: AnalysisSpec,
             keep: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
     """The group code of each kept row and the group labels, reference first."""
     if spec.group is None:
-        labels = _group_order(None, [ALL_PATIENTS], spec.reference, raw.name, None)
+        labels = _group_order(None, [ALL_PATIENTS], spec, raw.name)
         return np.zeros(int(keep.sum()), dtype=np.int64), labels
     codes = column_codes(raw, spec.group)
     kept = codes.codes[keep]
     present = codes.texts[pd.unique(kept)].tolist()  # in order of first appearance
-    labels = _group_order(raw.frame[spec.group], present, spec.reference, raw.name,
-                          spec.group)
+    labels = _group_order(raw.frame[spec.group], present, spec, raw.name)
     position = {g: i for i, g in enumerate(labels)}
     return np.array([position[t] if t in position else -1 for t in codes.texts.tolist()],
                     dtype=np.int64)[kept], labels
 
 
-def _group_order(column: pd.Series | None, present: list[str], reference: str | None,
-                 source: str, name: str | None) -> tuple[str, ...]:
-    """Groups in natural order (the file's own order for categorical columns, e.g. SPSS
-    value labels), reference first."""
+def _group_order(column: pd.Series | None, present: list[str], spec: AnalysisSpec,
+                 source: str) -> tuple[str, ...]:
+    """Groups in the order the user set (``spec.group_order``; as R's factor levels, its
+    first is the reference unless one is named), else in natural order (the file's own order
+    for categorical columns, e.g. SPSS value labels); the reference first. Groups the order
+    leaves out follow in natural order (``comparisons.group_order`` then stops the analysis
+    with a message)."""
+    found = set(present)
     if column is not None and isinstance(column.dtype, pd.CategoricalDtype):
-        found = set(present)
         labels = [str(c) for c in column.cat.categories if str(c) in found]
         labels += sorted(found.difference(labels), key=natural_key)  # cells not read as labels
     else:
         labels = sorted(present, key=natural_key)
+    if spec.group_order:
+        ordered = list(dict.fromkeys(g for g in spec.group_order if g in found))
+        labels = ordered + [g for g in labels if g not in ordered]
+    reference = spec.reference
     if reference is not None:
         if reference not in labels:
             raise InputError("reference_not_found",
                              f"{source}: the reference group {reference!r} is not a value of "
-                             f"column {name!r}; groups found: {', '.join(map(repr, labels))}.")
+                             f"column {spec.group!r}; groups found: "
+                             f"{', '.join(map(repr, labels))}.")
         labels.remove(reference)
         labels.insert(0, reference)
     return tuple(labels)

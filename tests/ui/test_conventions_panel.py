@@ -75,7 +75,9 @@ def test_every_row_is_shown_with_its_numbers(panel, veteran) -> None:
     assert first[0] == "Confidence interval of S(t)" and first[1] == "log"
     assert first[3].startswith("77.0% (95% CI 64.3\u201392.4)")  # R: 0.7704 (0.6426, 0.9236)
     hr = next(i for i, r in enumerate(veteran.conventions) if r.convention == "Mantel-Haenszel")
-    assert cells(panel, hr)[3].startswith("3.070 (95% CI 1.629\u20135.784)")
+    # the first group after the reference in R's level order: smallcell vs squamous,
+    # R (veteran__hr_methods.csv): 2.3308 (1.4315, 3.7952)
+    assert cells(panel, hr)[3].startswith("2.331 (95% CI 1.431\u20133.795)")
     assert cells(panel, hr)[5] == "Prism"
 
 
