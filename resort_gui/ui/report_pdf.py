@@ -10,6 +10,7 @@ GUI thread.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -33,13 +34,16 @@ from PySide6.QtGui import (
     QPageSize,
     QPainter,
     QPdfWriter,
+    QTextBlock,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextFormat,
     QTextFrameFormat,
     QTextImageFormat,
     QTextLength,
+    QTextTable,
     QTextTableFormat,
 )
 
@@ -136,12 +140,13 @@ def report_pdf(report: Report, figures: Mapping[str, RecordedFigure]) -> bytes:
     document.setDocumentMargin(0)
     blank = QImage(1, 1, QImage.Format.Format_ARGB32)  # keeps a figure's place
     blank.fill(Qt.GlobalColor.transparent)
-    pictures = _fill(document, report, figures)
+    pictures, placed = _fill(document, report, figures)
     for name in pictures:
         document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), blank)
     page = writer.pageLayout().paintRectPixels(writer.resolution())
     footer_height = _font_height(FOOTER_PT) * 2.5
     document.setPageSize(QSizeF(page.width(), page.height() - footer_height))
+    _keep_together(document, placed)
     _paint_pages(document, writer, report, QSizeF(page.width(), page.height()), pictures)
     buffer.close()
     return bytes(data.data())
@@ -215,45 +220,136 @@ def _footer(painter: QPainter, page: QSizeF, text: str) -> None:
                      Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
 
 
-def _fill(document: QTextDocument, report: Report,
-          figures: Mapping[str, RecordedFigure]) -> dict[str, Picture]:
-    """Set the report's blocks; returns the pictures to paint by their slot's name."""
+@dataclass(frozen=True)
+class _Placed:
+    """A block of the report as set in the document: a ``heading``, ``text``, ``figure`` (its
+    slot), ``caption`` or ``table``; ``block`` its first text block, ``table`` the table and
+    ``header_rows`` its caption and header rows."""
+
+    kind: str
+    block: QTextBlock
+    table: QTextTable | None = None
+    header_rows: int = 0
+
+
+def _fill(document: QTextDocument, report: Report, figures: Mapping[str, RecordedFigure],
+          ) -> tuple[dict[str, Picture], list[_Placed]]:
+    """Set the report's blocks; returns the pictures to paint by their slot's name, and the
+    blocks as placed (for ``_keep_together``)."""
     cursor = QTextCursor(document)
     _text(cursor, report.title, _font(16, bold=True), first=True)
     _text(cursor, report.subtitle, _font(BODY_PT), colour="#444444")
     pictures: dict[str, Picture] = {}
+    placed: list[_Placed] = []
     for block in report.blocks:
         if isinstance(block, Heading):
-            _text(cursor, block.text, _font(12, bold=True), space_before=10)
+            placed.append(_Placed("heading", _text(cursor, block.text, _font(12, bold=True),
+                                                   space_before=10)))
         elif isinstance(block, Paragraph):
-            _text(cursor, block.text, _font(NOTE_PT if block.note else BODY_PT))
+            placed.append(_Placed("text", _text(cursor, block.text,
+                                                _font(NOTE_PT if block.note else BODY_PT))))
         elif isinstance(block, Table):
-            _table(cursor, block)
+            table, header_rows = _table(cursor, block)
+            placed.append(_Placed("table", table.cellAt(0, 0).firstCursorPosition().block(),
+                                  table, header_rows))
         elif isinstance(block, DiagramBlock):
             name = f"{FIGURE_SLOT}:flow:{len(pictures)}"
             pictures[name] = block.diagram
             px_per_mm = LOGICAL_DPI / MM_PER_INCH
-            _slot(cursor, name, (block.diagram.width + 1) * px_per_mm,
-                  (block.diagram.height + 1) * px_per_mm)
-            _text(cursor, block.caption, _font(NOTE_PT))
+            placed.append(_Placed("figure", _slot(
+                cursor, name, (block.diagram.width + 1) * px_per_mm,
+                (block.diagram.height + 1) * px_per_mm)))
+            placed.append(_Placed("caption", _text(cursor, block.caption, _font(NOTE_PT))))
         elif isinstance(block, FigureBlock):
             figure = figures.get(block.key)
             if figure is not None:
                 name = f"{FIGURE_SLOT}:{block.key}:{len(pictures)}"
                 pictures[name] = figure
-                _slot(cursor, name, figure.width_px, figure.height_px)
-            _text(cursor, block.caption, _font(NOTE_PT))
-    return pictures
+                placed.append(_Placed("figure", _slot(cursor, name, figure.width_px,
+                                                      figure.height_px)))
+            placed.append(_Placed("caption", _text(cursor, block.caption, _font(NOTE_PT))))
+    return pictures, placed
 
 
-def _slot(cursor: QTextCursor, name: str, width: float, height: float) -> None:
-    """A blank picture of the figure's size, in its own paragraph."""
+def _keep_together(document: QTextDocument, placed: list[_Placed]) -> None:
+    """Start a block on the next page where the page would otherwise part it from what
+    belongs with it: a heading from the first line of what it heads, a figure from its
+    caption, a table's header from its first row, or split a table that fits on one page.
+    Qt's text layout has no keep-with-next: each pass moves the first such block to a new
+    page (the block kept with it, moved earlier, follows it there) and lays the document out
+    again. A block is moved once at most, so this ends; a block too tall to share a page with
+    the one it keeps is left where it is."""
+    moved: set[int] = set()
+    for _ in range(len(placed)):
+        parted = _first_parted(document, placed, moved)
+        if parted is None:
+            return
+        moved.add(parted)
+        _break_before(placed[parted], True)
+        if parted + 1 < len(placed) and parted + 1 in moved:
+            _break_before(placed[parted + 1], False)
+
+
+def _first_parted(document: QTextDocument, placed: list[_Placed], moved: set[int],
+                  ) -> int | None:
+    """The index of the first block that ``_keep_together`` should move, not yet moved."""
+    layout, height = document.documentLayout(), document.pageSize().height()
+
+    def page(y: float) -> int:
+        return int(y // height)
+
+    def first_line(block: QTextBlock) -> tuple[float, float]:
+        """Top and bottom of the block's first line, in document coordinates."""
+        top = layout.blockBoundingRect(block).top()
+        line = block.layout().lineAt(0)
+        return (top + line.y(), top + line.y() + line.height()) if line.isValid() \
+            else (top, top)
+
+    def first_piece_end(item: _Placed) -> float:
+        if item.table is not None and item.table.rows() > item.header_rows:
+            return first_line(item.table.cellAt(item.header_rows, 0).firstCursorPosition()
+                              .block())[1]
+        return first_line(item.block)[1]
+
+    for index, (item, following) in enumerate(zip(placed, [*placed[1:], None], strict=True)):
+        if index in moved:
+            continue
+        start = page(first_line(item.block)[0])
+        if item.table is not None:
+            frame = layout.frameBoundingRect(item.table)
+            split = frame.height() <= height and page(frame.top()) != page(frame.bottom() - 1)
+            if split or page(first_piece_end(item) - 1) != start:
+                return index
+        if following is not None and (item.kind == "heading" or (
+                item.kind == "figure" and following.kind == "caption")) \
+                and page(first_piece_end(following) - 1) != start:
+            return index
+    return None
+
+
+def _break_before(item: _Placed, new_page: bool) -> None:
+    """Start ``item`` on a new page, or no longer."""
+    policy = QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore if new_page \
+        else QTextFormat.PageBreakFlag.PageBreak_Auto
+    if item.table is not None:
+        table_format = item.table.format()
+        table_format.setPageBreakPolicy(policy)
+        item.table.setFormat(table_format)
+        return
+    block_format = QTextBlockFormat()
+    block_format.setPageBreakPolicy(policy)
+    QTextCursor(item.block).mergeBlockFormat(block_format)
+
+
+def _slot(cursor: QTextCursor, name: str, width: float, height: float) -> QTextBlock:
+    """A blank picture of the figure's size, in its own paragraph (returned)."""
     _new_block(cursor, space_before=6)
     slot = QTextImageFormat()
     slot.setName(name)
     slot.setWidth(width)
     slot.setHeight(height)
     cursor.insertImage(slot)
+    return cursor.block()
 
 
 def _new_block(cursor: QTextCursor, space_before: float = 3, first: bool = False) -> None:
@@ -267,17 +363,20 @@ def _new_block(cursor: QTextCursor, space_before: float = 3, first: bool = False
 
 
 def _text(cursor: QTextCursor, text: str, font: QFont, *, space_before: float = 3,
-          colour: str = "#000000", first: bool = False) -> None:
+          colour: str = "#000000", first: bool = False) -> QTextBlock:
+    """``text`` in a paragraph of its own (returned)."""
     _new_block(cursor, space_before, first)
     char_format = QTextCharFormat()
     char_format.setFont(font)
     char_format.setForeground(QColor(colour))
     cursor.insertText(text, char_format)
+    return cursor.block()
 
 
-def _table(cursor: QTextCursor, table: Table) -> None:
+def _table(cursor: QTextCursor, table: Table) -> tuple[QTextTable, int]:
     """A table whose caption is its first row (merged), so that the two never part at a
-    page break; caption and header repeat on the next page when the table breaks."""
+    page break; caption and header repeat on the next page when the table breaks. Returns
+    the table and its number of caption and header rows."""
     header = [table.header] if any(table.header) else []
     body = header + [tuple(r) for r in table.rows]
     columns = max((len(r) for r in body), default=1)
@@ -300,6 +399,7 @@ def _table(cursor: QTextCursor, table: Table) -> None:
             _cell(text_table, r, c, value, _font(TABLE_PT, bold=bold),
                   rule=bold or r == len(caption) + len(body) - 1)
     cursor.movePosition(QTextCursor.MoveOperation.End)
+    return text_table, len(caption) + len(header)
 
 
 def _cell(table, row: int, column: int, text: str, font: QFont, rule: bool = False) -> None:
