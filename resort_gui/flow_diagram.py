@@ -3,7 +3,10 @@ millimetres, built from a ``ParticipantFlow``. Qt-free; the HTML report draws it
 (``flow_svg``), the PDF report with QPainter (``resort_gui.ui.report_pdf``).
 
 Screened -> (not randomised, with reasons, in a box on the right) -> randomised -> one column
-per arm: allocated -> excluded from the analysis (with reasons) -> analysed.
+per arm: allocated -> excluded from the analysis (with reasons) -> analysed. CONSORT's words
+(randomised, allocated) are used when the flow has a screening log, which only a trial has;
+otherwise the groups may be anything (risk groups, sexes), and the boxes say "Patients in the
+data" and the group's name.
 
 Text widths are estimated from DejaVu Sans's advance widths, rounded up per class of
 character (``text_width_mm``), and long lines wrap, so no text leaves its box.
@@ -107,8 +110,9 @@ def flow_diagram(flow: ParticipantFlow, width: float = 170.0, font_pt: float = 8
         layout.arrows.append(Arrow(above.centre_x, side.y + side.height / 2, side.x,
                                    side.y + side.height / 2))
         y = side.bottom + GAP_MM
-    randomised = layout.box(main_x, y, main_width,
-                            [_count("Randomised", flow.total('randomised'))])
+    trial = flow.screened is not None
+    randomised = layout.box(main_x, y, main_width, [_count(
+        "Randomised" if trial else "Patients in the data", flow.total('randomised'))])
     if above is not None:
         layout.arrows.append(Arrow(above.centre_x, above.bottom, randomised.centre_x,
                                    randomised.y))
@@ -121,8 +125,8 @@ def flow_diagram(flow: ParticipantFlow, width: float = 170.0, font_pt: float = 8
         layout.arrows.append(Arrow(xs[0] + column / 2, bar_y, xs[-1] + column / 2, bar_y,
                                    head=False))
     stages = [
-        [[_count(f"Allocated to {names.get(a, a)}", flow.total('randomised', a))]
-         for a in arms],
+        [[_count(f"Allocated to {names.get(a, a)}" if trial else names.get(a, a),
+                 flow.total('randomised', a))] for a in arms],
         [[_count("Excluded from the analysis", flow.total('excluded', a)),
           *(_count(f"\u2022 {why}", n) for why, n in flow.reasons("excluded", a))]
          for a in arms],

@@ -88,3 +88,21 @@ def test_an_excluded_row_set_aside_while_reading_has_no_arm() -> None:
         assert dict(flow.reasons("excluded", NO_ARM)) == {"a footer": 1}
         assert [(c.group, c.n) for c in flow.counts if c.stage == "randomised"] == [
             ("A", 1), ("B", 2)]
+
+
+def test_consort_words_only_with_a_screening_log() -> None:
+    """Without a screening log the groups need not be randomised arms (risk groups, sexes):
+    the diagram says "Patients in the data" and the group's name, not "Randomised" and
+    "Allocated to"; with one it is CONSORT's."""
+    from resort_gui.flow_diagram import flow_diagram
+
+    arms = patients(["A", "B", "A"])
+    log = pd.DataFrame({"patient_id": ["s1", "s2", "s3"], "randomised": ["yes"] * 3,
+                        "reason_not_randomised": [None] * 3})
+    trial, _ = participant_flow(cohort([0, 1, 0], ()), arms, "arm", log)
+    other, _ = participant_flow(cohort([0, 1, 0], ()), arms, "arm")
+    trial_text, other_text = (flow_diagram(f).text().replace("\u00a0", " ")
+                              for f in (trial, other))
+    assert "Randomised (n = 3)" in trial_text and "Allocated to A (n = 2)" in trial_text
+    assert "Randomised" not in other_text and "Allocated" not in other_text
+    assert "Patients in the data (n = 3)" in other_text and "A (n = 2)" in other_text

@@ -367,11 +367,13 @@ def trial_blocks_before(result: AnalysisResult, options: TextOptions) -> list[Bl
     blocks: list[Block] = []
     if result.flow is not None:
         names = {g: options.name(g) for g in result.flow.groups}
-        screened = "screened, " if result.flow.screened is not None else ""
+        caption = ("Flow of participants (CONSORT): screened, randomised, excluded from the "
+                   "analysis with reasons, and analysed, per arm."
+                   if result.flow.screened is not None else
+                   "Flow of participants: the patients in the data, excluded from the analysis "
+                   "with reasons, and analysed, per group.")
         blocks += [Heading("Flow of participants"), DiagramBlock(
-            f"Flow of participants (CONSORT): {screened}randomised, excluded from the analysis "
-            "with reasons, and analysed, per arm.",
-            flow_diagram(result.flow, FLOW_WIDTH_MM, names=names))]
+            caption, flow_diagram(result.flow, FLOW_WIDTH_MM, names=names))]
     if result.baseline is not None:
         blocks.append(baseline_block(result, options))
     return blocks

@@ -51,7 +51,7 @@ class FlowDiagramWidget(QWidget):
         self.diagram = diagram
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.setFixedSize(self.sizeHint())
-        self.setToolTip("Flow of participants (CONSORT), as in the report.")
+        self.setToolTip("Flow of participants, as in the report.")
 
     def _px_per_mm(self) -> float:
         return self.logicalDpiX() / MM_PER_INCH
