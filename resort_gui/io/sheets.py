@@ -14,6 +14,7 @@ import pandas as pd
 from resort_gui.domain.cohort import Cohort
 from resort_gui.domain.errors import InputError
 from resort_gui.domain.spec import AnalysisSpec, SafetySource, ScreeningSource
+from resort_gui.io.columns import memoised
 from resort_gui.io.subgroups import select_subgroup
 from resort_gui.io.table import RawTable, preview, read_table
 
@@ -69,7 +70,9 @@ def _sheet(raw: RawTable, name: str) -> RawTable:
         raise InputError("sheet_not_found",
                          f"{raw.name} is not a workbook, so it has no sheet {name!r}; "
                          "put the table in a sheet of the same workbook.")
-    return read_table(raw.path, sheet=name)
+    # read once while ``raw`` lives, as ``raw`` itself: the window analyses again after every
+    # settings change, and a workbook's sheet is parsed whole each time (0.6 s at 100,000 rows)
+    return memoised(raw, ("sheet", name), lambda: read_table(raw.path, sheet=name))
 
 
 def _require(table: RawTable, columns: list[str]) -> None:

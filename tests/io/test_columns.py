@@ -88,3 +88,23 @@ def test_row_positions_find_spreadsheet_rows_and_miss_the_others(numbers: list[i
                      sheets=(), first_data_row=2, sha256="", rows=np.array(numbers))
     wanted = np.array([numbers[2], numbers[0], 1, 100, numbers[3]])
     assert row_positions(table, wanted).tolist() == [2, 0, -1, -1, 3]
+
+
+def test_the_trial_sheets_are_read_once_per_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The adverse-events sheet and the screening log of the demo workbook are parsed at the
+    first analysis of a table, not again after each settings change."""
+    from resort_gui.demo import demo_path, demo_spec
+    from resort_gui.io import read_table, sheets
+
+    patients = read_table(demo_path(), sheet="patients")
+    read: list[str | None] = []
+
+    def counted(path: Path, sheet: str | None = None) -> RawTable:
+        read.append(sheet)
+        return read_table(path, sheet=sheet)
+
+    monkeypatch.setattr(sheets, "read_table", counted)
+    first = sheets.read_trial_sheets(patients, demo_spec())
+    again = sheets.read_trial_sheets(patients, demo_spec())
+    assert sorted(read) == ["adverse_events", "screening"]
+    assert again.adverse_events is first.adverse_events
