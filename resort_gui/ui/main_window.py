@@ -350,9 +350,9 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.Yes)
         if answer != QMessageBox.StandardButton.Yes:
-            self.autosave.discard()
+            self.autosave.forget(path)
             return False
-        self.session.restore(path)
+        self.session.restore(self.autosave.adopt(path))
         return True
 
     # -- drag and drop ---------------------------------------------------------------------

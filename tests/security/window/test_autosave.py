@@ -25,7 +25,7 @@ def test_autosave_lives_in_the_app_data_folder(window: MainWindow, tmp_path: Pat
     assert window.autosave.path.parent == autosave_folder()
     assert autosave_folder().is_relative_to(tmp_path / "data")  # XDG_DATA_HOME in the tests
     assert window.autosave.timer.isActive() and window.autosave.timer.interval() == INTERVAL_MS
-    assert window.autosave.pending() is None  # nothing open yet, nothing written
+    assert window.autosave.pending() is None and not window.autosave.path.exists()
 
 
 def test_every_change_is_autosaved_without_patient_rows(qtbot, window: MainWindow) -> None:
@@ -53,7 +53,7 @@ def test_the_minute_timer_writes_too(qtbot, window: MainWindow) -> None:
     wait_for_result(qtbot, window)
     window.autosave.path.unlink()
     window.autosave.timer.timeout.emit()
-    assert window.autosave.pending() is not None
+    assert window.autosave.path.is_file()
 
 
 def test_a_crashed_session_is_offered_back_and_restored(qtbot, window: MainWindow,
@@ -64,7 +64,9 @@ def test_a_crashed_session_is_offered_back_and_restored(qtbot, window: MainWindo
     window.session.exclude([row], "ineligible")
     wait_for_result(qtbot, window)
     before = window.session.project
-    # the process dies here: no closeEvent, the autosave stays; the next start finds it
+    # the process dies here: no closeEvent, the autosave stays (its lock goes with the
+    # process); the next start finds it
+    window.autosave.lock.unlock()
     dialogs.answer = QMessageBox.StandardButton.Yes
     restarted = MainWindow()
     qtbot.addWidget(restarted)
@@ -84,6 +86,7 @@ def test_declining_the_restore_forgets_it(qtbot, window: MainWindow,
                                           dialogs: Dialogs) -> None:
     window.open_demo()
     wait_for_result(qtbot, window)
+    window.autosave.lock.unlock()  # the process dies
     dialogs.answer = QMessageBox.StandardButton.No
     restarted = MainWindow()
     qtbot.addWidget(restarted)
@@ -107,3 +110,25 @@ def test_an_unwritable_folder_does_not_stop_the_analysis(qtbot, window: MainWind
     window.open_demo()
     assert wait_for_result(qtbot, window) is not None
     assert str(blocker) in window.autosave.failure
+
+
+def test_two_programs_open_at_once_keep_their_own_autosaves(qtbot, window: MainWindow,
+                                                             dialogs: Dialogs) -> None:
+    """A second program started while the first runs is not offered the first one's work,
+    and neither overwrites nor deletes the other's file."""
+    window.open_demo()
+    wait_for_result(qtbot, window)
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert not second.offer_restore() and dialogs.messages == []
+    second.open_demo()
+    wait_for_result(qtbot, second)
+    assert second.autosave.path != window.autosave.path
+    assert window.autosave.path.is_file() and second.autosave.path.is_file()
+    second.session.undo_stack.setClean()
+    second.close()
+    assert window.autosave.path.is_file() and not second.autosave.path.exists()
+    window.autosave.lock.unlock()  # the first program dies: its work is offered back
+    third = MainWindow()
+    qtbot.addWidget(third)
+    assert third.autosave.pending() == window.autosave.path
