@@ -253,7 +253,7 @@ def _safety(cohort: Cohort, spec: AnalysisSpec, sheets: TrialSheets, out: TrialA
     events = sheets.adverse_events
     table, issues = safety_table(
         events.frame, events.row_numbers().tolist(), patient=spec.safety.patient,
-        term=spec.safety.term, grade=spec.safety.grade, patients=cohort.patient,
+        term=spec.safety.term, grade=spec.safety.grade, patients=cohort.patient_ids(),
         group=cohort.group, group_labels=cohort.group_labels, sheet=spec.safety.sheet)
     out.issues += issues
     return table

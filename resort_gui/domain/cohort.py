@@ -25,6 +25,9 @@ class Cohort:
     ``strata`` holds codes into ``strata_labels`` (the strata columns combined), -1 where a
     strata value is missing: such patients are left out of stratified analyses only, as R does.
     ``time`` is in ``time_unit``. ``reason`` says how each patient's time and event came about.
+    ``patient`` holds the identifier column's cells, () when the table has none: the
+    spreadsheet row number then names the patient (``patient_ids``), and a million of them
+    are not kept as text.
     """
 
     time: NDArray[np.float64]
@@ -44,6 +47,11 @@ class Cohort:
     @property
     def n(self) -> int:
         return int(self.time.size)
+
+    def patient_ids(self) -> tuple[str, ...]:
+        """Each patient's identifier: the identifier cell, else the row number as text."""
+        return self.patient if self.patient or not self.n else tuple(
+            str(r) for r in self.row.tolist())
 
     def group_counts(self) -> dict[str, int]:
         counts = np.bincount(self.group, minlength=len(self.group_labels))

@@ -52,7 +52,7 @@ def result_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
         "excluded_rows": pd.DataFrame(
             [vars(e) for e in result.cohort.excluded], columns=["row", "patient", "reason"]),
         "derived": pd.DataFrame({
-            "row": result.cohort.row, "patient": list(result.cohort.patient),
+            "row": result.cohort.row, "patient": list(result.cohort.patient_ids()),
             "time": result.cohort.time, "event": result.cohort.event.astype(int),
             "reason": list(result.cohort.reason)}),
         **trial_tables(result),

@@ -70,7 +70,7 @@ def build_cohort(raw: RawTable, spec: AnalysisSpec) -> tuple[Cohort, list[Issue]
         strata=strata,
         strata_labels=strata_labels,
         row=rows[keep],
-        patient=_kept_patients(raw, spec.patient_id, rows, dropped),
+        patient=_kept_patients(raw, spec.patient_id, dropped),
         reason=tuple(reason[kept].tolist()),
         excluded=excluded,
         time_unit=spec.time_unit,
@@ -319,16 +319,21 @@ FEW_DROPPED = 16
 """Up to this many rows left out, the kept patients are cut out of the table's tuple."""
 
 
-def _kept_patients(raw: RawTable, column: str | None, rows: np.ndarray,
-                   dropped: np.ndarray) -> tuple[str, ...]:
-    """The patients of the rows not ``dropped``. The tuple of all the table's patients is
-    made once per table (a tuple of a million identifiers takes 15 ms): with every row kept
-    it is the answer, with a few left out (a patient excluded by hand) it is cut around
-    them."""
+def _kept_patients(raw: RawTable, column: str | None, dropped: np.ndarray,
+                   ) -> tuple[str, ...]:
+    """The identifiers (cells of ``column``, "" when empty) of the rows not ``dropped``;
+    () without an identifier column (``Cohort.patient_ids`` names them by row number). The
+    tuple of all the table's identifiers is made once per table (a tuple of a million takes
+    15 ms): with every row kept it is the answer, with a few left out (a patient excluded by
+    hand) it is cut around them."""
+    if column is None:
+        return ()
+    codes = column_codes(raw, column)
     if dropped.size > FEW_DROPPED:
-        return tuple(_patients(raw, column, rows, np.delete(np.arange(rows.size), dropped)))
+        return tuple(codes.texts_of(np.delete(np.arange(codes.codes.size), dropped),
+                                    "").tolist())
     every = memoised(raw, ("patients", column), lambda: tuple(
-        _patients(raw, column, rows, slice(None))))
+        codes.texts_of(slice(None), "").tolist()))
     if dropped.size == 0:
         return every
     kept = list(every)
@@ -338,12 +343,11 @@ def _kept_patients(raw: RawTable, column: str | None, rows: np.ndarray,
 
 
 def _patients(raw: RawTable, column: str | None, rows: np.ndarray,
-              which: np.ndarray | slice) -> list[str]:
-    """The patient of the rows ``which`` (a mask, positions or a slice): the id cell (""
+              which: np.ndarray) -> list[str]:
+    """The patient of the rows at positions ``which`` (the excluded rows): the id cell (""
     when empty), else the row number."""
     if column is None:
-        return memoised(raw, "row numbers", lambda: rows.astype(str).astype(object))[
-            which].tolist()
+        return rows[which].astype(str).tolist()
     return column_codes(raw, column).texts_of(which, "").tolist()
 
 

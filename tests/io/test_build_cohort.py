@@ -192,4 +192,6 @@ def test_the_patients_of_the_kept_rows_in_order(missing: list[int]) -> None:
         cohort, _ = build_cohort(table, spec())
         assert cohort.patient == tuple(f"P{i}" for i in range(40) if i not in missing)
         without_id, _ = build_cohort(table, replace(spec(), patient_id=None))
-        assert without_id.patient == tuple(str(i + 2) for i in range(40) if i not in missing)
+        assert without_id.patient == ()  # named by row number, not kept as text
+        assert without_id.patient_ids() == tuple(str(i + 2) for i in range(40)
+                                                 if i not in missing)
