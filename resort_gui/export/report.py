@@ -555,6 +555,8 @@ td.num { text-align: right; }
 figure { margin: 1em 0; } figure img { width: 100%; height: auto; }
 figure.flow svg { max-width: 100%; height: auto; }
 figcaption { font-size: 9pt; }
+h2 { break-after: avoid; } figure { break-inside: avoid; }  /* printed: as the PDF's pages */
+thead { display: table-header-group; } tr { break-inside: avoid; }
 """
 
 
