@@ -121,7 +121,8 @@ def build_figure(result: AnalysisResult, style: FigureStyle | None = None) -> Fi
 
 
 def annotation(result: AnalysisResult) -> str:
-    """"Log-rank p = 0.404" and, for two groups, "HR 1.31 (95% CI 0.70-2.45)"."""
+    """"Log-rank p = 0.404" and, for two groups, "HR 1.31 (95% CI 0.70-2.45)" ("Stratified
+    HR" when the groups' Cox model has strata: the log-rank line above it may not)."""
     lines = []
     stratified = result.test("logrank_stratified")
     logrank = result.test("logrank")
@@ -133,7 +134,9 @@ def annotation(result: AnalysisResult) -> str:
     hrs = [h for h in result.hazard_ratios if h.model == model]
     if len(hrs) == 1:
         h = hrs[0]
-        lines.append(f"HR {fmt.number(h.hr, 2)} ({fmt.interval(h.ci_lower, h.ci_upper, 2)})")
+        name = "Stratified HR" if model == "cox_stratified" else "HR"
+        lines.append(f"{name} {fmt.number(h.hr, 2)} "
+                     f"({fmt.interval(h.ci_lower, h.ci_upper, 2)})")
     return "\n".join(lines)
 
 

@@ -32,7 +32,8 @@ def test_risk_table_counts_come_from_the_result() -> None:
 
 def test_annotation_names_the_tests_and_hazard_ratio() -> None:
     text = build_figure(demo_result()).annotation
-    assert "Log-rank p = " in text and "Stratified log-rank p = " in text and "HR " in text
+    assert "Log-rank p = " in text and "Stratified log-rank p = " in text
+    assert "\nStratified HR 1.17 (95% CI 0.58" in text  # the demo's model has strata
 
 
 def test_percent_scale() -> None:

@@ -438,6 +438,8 @@ def subgroup_blocks(result: AnalysisResult, options: TextOptions) -> list[Block]
     if result.subgroups is None:
         return []
     blocks: list[Block] = [Heading("Subgroups")]
+    unstratified = ("; Cox models without strata, so the all-patients ratio is not the "
+                    "stratified one of the results" if result.cox_stratified is not None else "")
     for group in dict.fromkeys(e.group for e in result.subgroups.effects):
         model = build_forest(result, group, decimal=options.decimal)
         if model is None:
@@ -445,7 +447,7 @@ def subgroup_blocks(result: AnalysisResult, options: TextOptions) -> list[Block]
         vs = f"{options.name(group)} vs {options.name(result.subgroups.effects[0].reference)}"
         blocks += [
             FigureBlock(f"Hazard ratio of {endpoint_name(result)}, {vs}, by subgroup (95% CI, "
-                        f"log scale); interaction p by {model.interaction_test}.",
+                        f"log scale{unstratified}); interaction p by {model.interaction_test}.",
                         f"forest:{group}"),
             Table(f"Subgroup hazard ratios, {vs}", model.column_titles,
                   tuple((r.label, r.counts_text, r.estimate_text, r.p_text)
