@@ -313,8 +313,9 @@ def _endpoint_blocks(result: AnalysisResult, options: TextOptions, key: str) -> 
     """The sentence, tables, Kaplan-Meier figure and numbers at risk of one endpoint."""
     return [
         Paragraph(results_sentence(result, options)),
-        *(_table(t) for t in (group_table(result, options), comparison_table(result, options),
-                              followup_table(result, options)) if t.rows),
+        *(block for t in (group_table(result, options), comparison_table(result, options),
+                          followup_table(result, options)) if t.rows
+          for block in _table_with_note(t)),
         FigureBlock(figure_caption(result), key),
         risk_table(result, options),
     ]
@@ -337,8 +338,11 @@ def risk_table(result: AnalysisResult, options: TextOptions) -> Table:
     return Table(f"Number at risk (time in {unit})", header, rows)
 
 
-def _table(table: TextTable) -> Table:
-    return Table(table.title, tuple(table.header), tuple(tuple(r) for r in table.rows))
+def _table_with_note(table: TextTable) -> list[Block]:
+    """The table and its footnote (what the brackets, NR, RMST and HR < 1 mean), as the
+    results panel shows them."""
+    return [Table(table.title, tuple(table.header), tuple(tuple(r) for r in table.rows)),
+            *([Paragraph(table.note, note=True)] if table.note else [])]
 
 
 def _level(level: float) -> str:

@@ -45,7 +45,9 @@ def test_pdf_report_has_source_methods_results_and_figure(demo_out: Path, demo_r
     for phrase in ("resort_demo.xlsx", "Kaplan–Meier method", "log(−log)", "95%",
                    "Greenwood", "stratified by interval_nephrectomy, metastasis_site and "
                    "n_lesions", "Efron method", "reverse Kaplan–Meier",
-                   f"resort-gui {__version__}", "Number at risk", "69 patients were analysed"):
+                   f"resort-gui {__version__}", "Number at risk", "69 patients were analysed",
+                   "95% confidence intervals; NR: not reached",  # the tables' footnotes
+                   "below 1 favours the group named first"):
         assert phrase in text, phrase
     for number in expected_numbers(demo_result):
         assert number in text, number
