@@ -170,15 +170,21 @@ def _ci_rows(result: AnalysisResult) -> list[ConventionRow]:
 
 
 def _hazard_ratio_rows(result: AnalysisResult) -> list[ConventionRow]:
-    chosen = f"cox_{result.spec.ties}"
+    """Each method on each group and the reference, those two groups' patients only (as a
+    program comparing two columns computes it). With more than two groups the main results
+    quote one Cox model of all the groups, a different number: no row is then "used"."""
+    pairs = len(result.groups) > 2
+    chosen = f"cox_{result.spec.ties}" if not pairs else None
     rows = []
     for group in result.groups[1:]:
         for model, convention in HR_CONVENTIONS.items():
             hr = next((h for h in result.hazard_ratios
                        if h.model == model and h.group == group.label), None)
             if hr is not None:
-                rows.append(_row(TOPIC_HR, convention, f"{hr.group} vs {hr.reference}", hr.hr,
-                                 hr.ci_lower, hr.ci_upper, hr.p_value, model == chosen))
+                quantity = f"{hr.group} vs {hr.reference}" + (
+                    ", these two groups only" if pairs else "")
+                rows.append(_row(TOPIC_HR, convention, quantity, hr.hr, hr.ci_lower,
+                                 hr.ci_upper, hr.p_value, model == chosen))
     return rows
 
 

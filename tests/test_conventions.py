@@ -164,6 +164,14 @@ def test_the_used_flag_follows_the_settings(conf_type: str, ties: str) -> None:
     close(used_row.estimate, cox.hr)  # two groups: the main model is the two-group model
 
 
+def test_with_more_than_two_groups_no_pairwise_ratio_is_marked_used(results) -> None:
+    """veteran's main results quote one Cox model of the four cell types; the rows compare
+    each pair on its own patients, a different number, and say so."""
+    rows = rows_of(results["veteran"], TOPIC_HR)
+    assert rows and not any(r.used for r in rows)
+    assert all(r.quantity.endswith(", these two groups only") for r in rows)
+
+
 def test_conventions_table_is_recomputed_identically(results) -> None:
     result = results["lung"]
     assert conventions_table(result) == result.conventions
