@@ -115,7 +115,8 @@ def followup_table(result: AnalysisResult, options: TextOptions) -> TextTable:
     return TextTable("Follow-up", ("Measure", "Value"), (
         ("Median follow-up (reverse Kaplan-Meier), " + unit_of(result),
          fmt.median_text(f.median, f.ci_lower, f.ci_upper, fmt.time_digits(unit_of(result)), d,
-                         level)),
+                         level) if f.reached else
+         "not estimable (too few patients censored)"),
         ("Patients analysed", str(result.cohort.n)),
         ("Rows excluded", str(len(result.cohort.excluded))),
     ))

@@ -132,3 +132,22 @@ def test_followup_and_lung_in_days() -> None:
 def test_tsv_has_no_stray_separators(decimal: str) -> None:
     tsv = group_table(demo(), TextOptions(decimal=decimal)).tsv()
     assert tsv.endswith("\n") and "\r" not in tsv
+
+
+def test_followup_that_cannot_be_estimated_says_why() -> None:
+    """veteran: 9 of 137 patients censored, so the reverse Kaplan-Meier curve never reaches
+    one half; the table says so instead of "NR (95% CI NR-NR)"."""
+    from resort_gui.analysis import run_analysis
+    from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
+    from resort_gui.io import build_cohort, read_table
+    from resort_gui.summary import TextOptions, followup_table
+    from tests.reference import REFERENCE_DIR
+
+    spec = AnalysisSpec(source=str(REFERENCE_DIR / "veteran__data.csv"),
+                        endpoint=Endpoint(time="time", events=(EventSource("status", ("1",)),)),
+                        group="celltype", time_unit="days")
+    cohort, issues = build_cohort(read_table(spec.source), spec)
+    result = run_analysis(cohort, spec, issues)
+    assert not result.followup.reached
+    assert followup_table(result, TextOptions()).rows[0][1] == \
+        "not estimable (too few patients censored)"
