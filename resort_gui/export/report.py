@@ -289,9 +289,10 @@ def _comparison_sentences(result: AnalysisResult) -> list[str]:
     if others:
         also = " (also stratified)" if any(n.endswith("_stratified") and n != "logrank_stratified"
                                            for n in names) else ""
+        named = [OTHER_TEST_NAMES.get(n, n.replace('_', ' ')) + (
+            _trend_scores_text(result) if n == "trend" else "") for n in others]
         out.append(f"Further tests{also}, as sensitivity analyses, are listed in tests.csv and "
-                   "the workbook: "
-                   f"{_join([OTHER_TEST_NAMES.get(n, n.replace('_', ' ')) for n in others])}.")
+                   f"the workbook: {_join(named)}.")
     if result.cox is not None:
         ties = TIES_NAMES.get(spec.ties, spec.ties)
         stratified = (f", without and with stratification by {strata}"
@@ -300,6 +301,15 @@ def _comparison_sentences(result: AnalysisResult) -> list[str]:
                    f"were estimated with Cox proportional-hazards models ({ties} method for "
                    f"tied event times){stratified}.")
     return [s for s in out if s]
+
+
+def _trend_scores_text(result: AnalysisResult) -> str:
+    """The trend test's scores, so that a reader sees which order was tested (the groups'
+    natural order unless the user set one: meaningless for groups with no order)."""
+    if result.spec.trend_scores == "values":
+        return " (scores: the groups' values)"
+    order = result.spec.group_order or tuple(g.label for g in result.groups)
+    return f" (scores 1 to {len(order)} in the order {', '.join(order)})"
 
 
 def _unit_days(unit: str) -> str:

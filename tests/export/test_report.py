@@ -155,3 +155,16 @@ def test_html_escapes_every_user_string(small_trial: Path) -> None:
     hostile = replace(report, title="<script>alert(1)</script>")
     page = report_html(hostile)
     assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_the_methods_name_the_order_the_trend_test_scored() -> None:
+    """Cell types have no order: the reader must see which one the trend test assumed."""
+    from tests.reference import REFERENCE_DIR
+
+    spec = AnalysisSpec(source=str(REFERENCE_DIR / "veteran__data.csv"),
+                        endpoint=Endpoint(time="time", events=(EventSource("status", ("1",)),)),
+                        group="celltype", time_unit="days")
+    cohort, issues = build_cohort(read_table(Path(spec.source)), spec)
+    text = build_report(run_analysis(cohort, spec, issues)).text()
+    assert ("the log-rank test for trend (scores 1 to 4 in the order adeno, large, smallcell, "
+            "squamous)") in text
