@@ -179,7 +179,7 @@ def left_texts(model: ForestModel, compact: bool = False) -> list[Text]:
 
 def right_texts(model: ForestModel, compact: bool = False) -> list[Text]:
     """HR (95% CI) on the estimate lines and the interaction p on the column lines (in the
-    same column as "p = ..." when ``compact``)."""
+    same column as "interaction p = ..." when ``compact``)."""
     _, _, estimate, p = model.column_titles
     texts: list[Text] = [(estimate, 0.0, 0.0, True)]
     if not compact:
@@ -188,7 +188,8 @@ def right_texts(model: ForestModel, compact: bool = False) -> list[Text]:
         if row.estimate_text:
             texts.append((row.estimate_text, 0.0, -float(i), False))
         if row.p_text:
-            texts.append((f"p = {row.p_text}".replace("= <", "<") if compact else row.p_text,
+            texts.append((f"interaction p = {row.p_text}".replace("= <", "<") if compact
+                          else row.p_text,
                           0.0 if compact else 1.0, -float(i), False))
     return texts
 
