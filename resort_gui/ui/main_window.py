@@ -6,8 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -101,7 +107,10 @@ class MainWindow(QMainWindow):
         survival.setStretchFactor(1, 2)
         survival.setSizes([820, 560])
         survival.setChildrenCollapsible(False)
+        survival.splitterMoved.connect(self._on_splitter_moved)
+        survival.installEventFilter(self)  # its resizes fit the results side
         self.survival_splitter = survival
+        self._results_width_chosen = False  # the user moved the splitter: keep it there
         self.tabs.addTab(self.import_panel, "1  Data and roles")
         self.tabs.addTab(self.cohort_panel, "2  Patients")
         self.tabs.addTab(_padded(survival), "3  Survival curves and results")
@@ -328,6 +337,29 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
+
+    def _fit_results_width(self) -> None:
+        """Give the results side the width its tables need (between 40% and half of the
+        window) until the user moves the splitter: on a 1280-pixel laptop screen the
+        default share cut off the "All patients" column."""
+        sizes = self.survival_splitter.sizes()
+        total = sum(sizes)
+        if self._results_width_chosen or total <= 0:
+            return
+        padding = self.side_tabs.width() - self.results_panel.width() \
+            if self.results_panel.isVisible() else 16  # the tabs' frame
+        side = int(max(total * 0.4, min(self.results_panel.needed_width() + padding,
+                                         total * 0.5)))
+        if abs(sizes[1] - side) > 2:
+            self.survival_splitter.setSizes([total - side, side])
+
+    def _on_splitter_moved(self) -> None:
+        self._results_width_chosen = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.survival_splitter and event.type() == QEvent.Type.Resize:
+            self._fit_results_width()
+        return False
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         if self.maybe_save():

@@ -208,9 +208,16 @@ class ResultsPanel(QWidget):
         layout.addStretch(1)
         scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
         scroll.setWidget(content)
+        self.scroll = scroll
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
+
+    def needed_width(self) -> int:
+        """The width at which the panel shows its tables and buttons without scrolling
+        sideways (its content's minimum, the vertical scroll bar and a margin)."""
+        scroll_bar = self.scroll.verticalScrollBar().sizeHint().width()
+        return self.scroll.widget().minimumSizeHint().width() + scroll_bar + 8
 
     # -- showing ---------------------------------------------------------------------------
     def refresh(self) -> None:
