@@ -1,7 +1,8 @@
 """Checks on the user's own result, in plain words, shown beside the numbers.
 
 Each check reads an ``AnalysisResult`` and says when a number or a picture can mislead a
-reader: a median that was not reached, a curve drawn where few patients remain, a landmark
+reader: a median that was not reached or rests on a few patients, a curve drawn where few
+patients remain, a landmark
 beyond the median follow-up, an unstratified test in a stratified trial, curves that cross.
 No Qt here; the window shows what ``check_result`` returns.
 """
@@ -58,7 +59,32 @@ def check_result(result: AnalysisResult,
     found += few_at_risk(result, settings)
     found += short_followup(result)
     found += median_not_reached(result, settings)
+    found += median_from_few(result, settings)
     return tuple(found)
+
+
+def median_from_few(result: AnalysisResult, settings: GuardrailSettings) -> list[Guardrail]:
+    """A median reached when fewer than ``min_at_risk`` patients were still at risk: one
+    event more or less among them would move it far (the demo's OS: 72.5 months, from one
+    death among 2 patients)."""
+    unit = result.cohort.time_unit
+    out = []
+    for g in result.groups:
+        median, reached = float(g.median[0]), bool(g.median[3])
+        if not reached or g.km.time.size == 0:
+            continue
+        at = min(int(np.searchsorted(g.km.time, median, side="left")), g.km.time.size - 1)
+        at_risk = int(g.km.n_risk[at])
+        if at_risk >= settings.min_at_risk:
+            continue
+        name = settings.name(g.label)
+        out.append(Guardrail(
+            "median_from_few", f"Median from few patients: {name}",
+            f"In {name} the curve reaches 50% at {fmt.number(median, 1)} {unit}, when only "
+            f"{at_risk} patient{'s' if at_risk != 1 else ''} remained at risk: one event more "
+            "or less among them would move the median far. Quote it with its confidence "
+            "interval, or quote the survival at a landmark time."))
+    return out
 
 
 def median_not_reached(result: AnalysisResult,

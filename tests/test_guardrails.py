@@ -107,3 +107,15 @@ def test_unstratified_test_quoted_in_a_stratified_trial() -> None:
 def test_one_group_has_no_comparison_checks() -> None:
     result = analyze_file(replace(demo_spec(), group=None, reference=None, strata=())).result
     assert not {"curves_cross", "unstratified_test"} & set(codes(result))
+
+
+def test_a_median_reached_among_few_patients_is_flagged() -> None:
+    """The demo's OS with sorafenib: the curve reaches 50% at 72.5 months with one death
+    among the 2 patients left (R's survfit gives the same median)."""
+    from resort_gui.demo import os_endpoint
+
+    result = analyze_file(replace(demo_spec(), endpoint=os_endpoint())).result
+    found = [g for g in check_result(result) if g.code == "median_from_few"]
+    assert [g.title for g in found] == ["Median from few patients: sorafenib"]
+    assert "72.5 months, when only 2 patients remained at risk" in found[0].message
+    assert "median_from_few" not in codes(analyze_file(demo_spec()).result)  # RFS: 11 and 15

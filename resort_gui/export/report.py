@@ -28,6 +28,7 @@ from resort_gui.domain.results import AnalysisResult
 from resort_gui.domain.spec import AnalysisSpec
 from resort_gui.flow_diagram import FlowDiagram, flow_diagram, flow_svg
 from resort_gui.forest import build_forest
+from resort_gui.guardrails import GuardrailSettings, check_result
 from resort_gui.safety import safety_display
 from resort_gui.summary import (
     TextOptions,
@@ -135,9 +136,22 @@ def build_report(result: AnalysisResult, created: datetime | None = None,
              if not (i.code == PH_ISSUE and result.ph_test is not None)]
     if notes:
         blocks += [Heading("Notes"), *(Paragraph(n, note=True) for n in notes)]
+    checks = points_to_check(result, options)
+    if checks:
+        blocks += [Heading("Points to check"), *(Paragraph(c, note=True) for c in checks)]
     return Report(title=f"{what[:1].upper()}{what[1:]}{by}: survival analysis",
                   subtitle=f"resort-gui {__version__}, {created:%Y-%m-%d %H:%M %Z}".strip(),
                   blocks=tuple(blocks))
+
+
+def points_to_check(result: AnalysisResult, options: TextOptions) -> list[str]:
+    """The window's "Points to check" (``guardrails.check_result``) of the primary endpoint
+    and of each secondary one, as sentences."""
+    settings = GuardrailSettings(names=options.names, quotes_stratified=options.stratified)
+    return [f"{prefix}{g.title}. {g.message}"
+            for prefix, checked in [("", result), *((f"{r.spec.endpoint.name}: ", r)
+                                                   for r in result.secondary)]
+            for g in check_result(checked, settings)]
 
 
 # -- data source -------------------------------------------------------------------------------

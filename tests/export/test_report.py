@@ -168,3 +168,11 @@ def test_the_methods_name_the_order_the_trend_test_scored() -> None:
     text = build_report(run_analysis(cohort, spec, issues)).text()
     assert ("the log-rank test for trend (scores 1 to 4 in the order adeno, large, smallcell, "
             "squamous)") in text
+
+
+def test_the_points_to_check_close_the_report(demo_result) -> None:
+    """The window's checks, of each endpoint: here a median of OS resting on 2 patients."""
+    text = build_report(demo_result).text()
+    assert "Points to check" in text
+    assert "OS: Median from few patients: sorafenib. In sorafenib the curve reaches 50% at " \
+           "72.5 months, when only 2 patients remained at risk" in text
