@@ -170,7 +170,10 @@ def _paint_pages(document: QTextDocument, writer: QPdfWriter, report: Report,
                 writer.newPage()
             painter.save()
             painter.translate(0, -index * body)
-            document.drawContents(painter, QRectF(0, index * body, page.width(), body))
+            # Qt draws every line that touches the clip: a line starting on the next page's
+            # first pixel row would be drawn here too, invisible but in the text a reader
+            # copies or searches; half a pixel less leaves it to its own page
+            document.drawContents(painter, QRectF(0, index * body, page.width(), body - 0.5))
             for name, slot in slots.items():
                 if index * body <= slot.y() < (index + 1) * body:
                     painter.save()
