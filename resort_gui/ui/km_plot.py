@@ -205,9 +205,11 @@ def _styled_risk_table(px: float) -> pg.PlotItem:
     table.hideAxis("bottom")
     axis = table.getAxis("left")
     axis.setPen(pg.mkPen(None))
-    axis.setTickPen(pg.mkPen(None))  # a zero-length tick is still a dot in a PDF
+    axis.setTickPen(pg.mkPen(None))
     axis.setTextPen(pg.mkPen(BLACK))
-    axis.setStyle(tickFont=figure_font(px), tickLength=0, tickTextOffset=round(px * 2.5))
+    # a zero-length tick is still a grey dot in a PDF, even drawn with no pen: transparent
+    axis.setStyle(tickFont=figure_font(px), tickLength=0, tickTextOffset=round(px * 2.5),
+                  tickAlpha=0)
     # the counts at the first and last ticks may stand out of the plot area a little
     table.vb.setFlag(QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape, False)
     table.setMouseEnabled(x=False, y=False)

@@ -71,6 +71,10 @@ def test_pdf_is_vector_at_85_mm_with_embedded_fonts(demo_out: Path) -> None:
         assert word in text, word
     assert not raster_images(demo_out / "km.pdf"), "the figure must be vectors, not a picture"
     assert embedded_fonts(demo_out / "km.pdf") >= {"DejaVuSans"}
+    # the risk table's invisible zero-length ticks were painted as grey 1 x 1 squares left of
+    # each row's first count (pyqtgraph's default tick colour, 200/255 grey)
+    content = page.get_contents().get_data().decode("latin-1")
+    assert "0.784313738 0.784313738 0.784313738 scn" not in content
 
 
 @pytest.mark.parametrize("preset", list(SIZE_PRESETS))
