@@ -510,11 +510,14 @@ def ph_sentence(result: AnalysisResult, options: TextOptions) -> str:
     p = fmt.p_value(test.global_p, options.decimal)
     if test.note:
         return f"The proportional-hazards test could not be done: {test.note}"
+    model = "the adjusted Cox model" if result.cox_adjusted is not None else (
+        "the Cox model of the groups" + (" without strata" if result.cox_stratified is not None
+                                         else ""))
     if test.global_p < PH_ALPHA:
-        return (f"The hazards may not be proportional ({p}, Schoenfeld residuals against the "
-                "Kaplan–Meier transform of time): a single hazard ratio may mislead; the "
-                "log-log plot shows whether the curves are parallel.")
-    return (f"The test of proportional hazards (Schoenfeld residuals against the "
+        return (f"The hazards of {model} may not be proportional ({p}, Schoenfeld residuals "
+                "against the Kaplan–Meier transform of time): a single hazard ratio may "
+                "mislead; the log-log plot shows whether the curves are parallel.")
+    return (f"The test of proportional hazards of {model} (Schoenfeld residuals against the "
             f"Kaplan–Meier transform of time, as R's cox.zph) found no evidence against "
             f"them ({p}).")
 

@@ -123,7 +123,7 @@ def test_ph_warning_and_adjusted_cox_in_plain_words() -> None:
     report = build_report(result)
     text = report.text()
     assert text.count("may not be proportional") == 1
-    assert "The hazards may not be proportional (p < 0.001" in text
+    assert "The hazards of the adjusted Cox model may not be proportional (p < 0.001" in text
     cox = next(b for b in report.blocks
                if isinstance(b, Table) and b.caption.startswith("Cox model adjusted for"))
     assert cox.caption == "Cox model adjusted for celltype and karno (137 patients, 128 events)"
