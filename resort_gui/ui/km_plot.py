@@ -152,7 +152,7 @@ class KMFigureWidget(pg.GraphicsLayoutWidget):
                     px: float) -> None:
         plot = frame.plot
         colour = QColor(curve.colour)
-        if curve.band_x.size and (band := _band(curve, colour)) is not None:
+        if curve.band_x.size and (band := _band(curve, colour, len(model.curves))) is not None:
             self._add(frame, plot, band, ignore_bounds=True)
         self._add(frame, plot, pg.PlotCurveItem(*step_vertices(curve.step_x, curve.step_y),
                                                 pen=_curve_pen(curve, px)))
@@ -216,10 +216,11 @@ def _styled_risk_table(px: float) -> pg.PlotItem:
     return table
 
 
-def _band(curve: Curve, colour: QColor) -> QGraphicsPathItem | None:
+def _band(curve: Curve, colour: QColor, curves: int) -> QGraphicsPathItem | None:
     """The confidence band as one closed polygon, upper limit forward and lower limit back,
     built from arrays (FillBetweenItem takes ~0.3 s per 10,000 vertices and would freeze the
-    window); None when fewer than two limits are finite."""
+    window); None when fewer than two limits are finite. The fill is lighter when more than
+    two bands overlap (four at 45/255 made a muddy grey of veteran's cell types)."""
     finite = np.isfinite(curve.band_lower) & np.isfinite(curve.band_upper)
     end = int(np.argmin(finite)) if not finite.all() else finite.size
     if end < 2:
@@ -230,7 +231,7 @@ def _band(curve: Curve, colour: QColor) -> QGraphicsPathItem | None:
                            np.concatenate((y_upper, y_lower[::-1])), connect="all")
     path.closeSubpath()
     fill = QColor(colour)
-    fill.setAlpha(45)
+    fill.setAlpha(45 if curves <= 2 else max(20, 90 // curves))
     band = QGraphicsPathItem(path)
     band.setBrush(fill)
     band.setPen(QPen(Qt.PenStyle.NoPen))
