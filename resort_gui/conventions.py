@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from resort_gui.domain.results import AnalysisResult
+from resort_gui.domain.results import AnalysisResult, KaplanMeier
 from resort_gui.stats.km import survival_at, survival_quantiles, with_conf_type
 
 SOFTWARE = ("R", "SAS", "SPSS", "Prism", "Stata")
@@ -142,11 +142,22 @@ def defaults_of(rows: tuple[ConventionRow, ...], software: str) -> tuple[Convent
 
 def comparison_time(result: AnalysisResult) -> float:
     """The time at which S(t) and the number at risk are shown: the first landmark, or else
-    the middle tick of the time axis."""
+    the middle tick of the time axis before any curve has fallen to 0 (where every interval
+    is empty: veteran's adeno curve ends at 186 days, its S(600) compares nothing)."""
     if result.spec.landmarks:
         return float(min(result.spec.landmarks))
     positive = result.ticks[result.ticks > 0]
-    return float(positive[positive.size // 2]) if positive.size else 0.0
+    alive = min((_last_time_above_zero(g.km) for g in result.groups), default=np.inf)
+    usable = positive[positive < alive]
+    ticks = usable if usable.size else positive
+    return float(ticks[ticks.size // 2]) if ticks.size else 0.0
+
+
+def _last_time_above_zero(km: KaplanMeier) -> float:
+    """The time at which the curve reaches 0, or its last time."""
+    zero = np.flatnonzero(km.survival <= 0)
+    return float(km.time[zero[0]]) if zero.size else float(km.time[-1]) if km.time.size \
+        else 0.0
 
 
 def _ci_rows(result: AnalysisResult) -> list[ConventionRow]:

@@ -3,6 +3,7 @@ numbers a colleague's SAS, SPSS, Prism or Stata output shows by default."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -198,3 +199,14 @@ def test_conventions_csv_has_a_row_per_convention(results, tmp_path: Path) -> No
     sas = frame[frame["default_in"].str.contains("SAS", na=False)]
     assert set(sas["topic"]) == {TOPIC_CI, TOPIC_HR, TOPIC_TEST}
     assert pd.api.types.is_float_dtype(frame["estimate"])
+
+
+def test_without_landmarks_the_comparison_time_is_before_any_curve_reaches_zero() -> None:
+    """veteran's adeno curve falls to 0 at 186 days: the middle tick of the axis (600) would
+    compare empty intervals, so the time is taken among the ticks before it."""
+    landmarked = analysis_of("veteran")
+    result = replace(landmarked, spec=replace(landmarked.spec, landmarks=()))
+    result = replace(result, conventions=conventions_table(result))
+    assert comparison_time(result) == 100.0
+    s_rows = [r for r in rows_of(result, TOPIC_CI) if r.quantity.startswith("S(")]
+    assert s_rows and all(0 < r.estimate < 1 and np.isfinite(r.ci_lower) for r in s_rows)
