@@ -566,8 +566,9 @@ def safety_block(result: AnalysisResult, options: TextOptions) -> Table:
     table = result.safety
     assert table is not None
     frame = safety_display(table, decimal=options.decimal)
-    header = [f"{options.name(group)} (n = {rest}" for group, rest in
-              (str(c).split(" (n = ", 1) for c in frame.columns[1:])]
+    # "arm (n = 36)" over "any grade" / "grade >= 3": two lines, as a two-level header
+    header = [f"{options.name(group)} (n = {rest}".replace("): ", ")\n", 1)
+              for group, rest in (str(c).split(" (n = ", 1) for c in frame.columns[1:])]
     return _display_table("Adverse events by arm: patients with each event at any grade and "
                           "at grade \u2265 3 (worst grade per patient), n (%)", frame, header)
 
