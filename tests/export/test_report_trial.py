@@ -51,9 +51,9 @@ def test_demo_report_blocks_in_journal_order(demo_result) -> None:
     assert sum(isinstance(b, DiagramBlock) for b in report.blocks) == 1
     safety = next(b for b in report.blocks
                   if isinstance(b, Table) and b.caption.startswith("Adverse events by arm"))
-    assert safety.header == ("Adverse event", "observation (n = 36): any grade",
-                             "observation (n = 36): grade \u2265 3",
-                             "sorafenib (n = 33): any grade", "sorafenib (n = 33): grade \u2265 3")
+    assert safety.header == ("Adverse event", "observation (n = 36)\nany grade",
+                             "observation (n = 36)\ngrade \u2265 3",
+                             "sorafenib (n = 33)\nany grade", "sorafenib (n = 33)\ngrade \u2265 3")
     assert safety.rows[0][0] == "Any adverse event"
     assert any(isinstance(b, FigureBlock) and b.key == "forest:sorafenib"
                for b in report.blocks)
