@@ -34,7 +34,9 @@ from resort_gui.conventions import (
 )
 
 HEADER = ("Topic", "Convention", "Quantity", "Result", "p", "Default in")
-SHOWN = HEADER[1:]  # the topic heads a block of rows instead of filling a column
+# the topic and the quantity head blocks of rows instead of filling columns, so that the
+# numbers stand beside the convention in a narrow side panel
+SHOWN = ("Convention", "Result", "p", "Default in")
 ALL = "every convention"
 INTRO = ("The same data give different numbers in different programs because each program "
          "has its own defaults. Each row below is these data under one convention; pick a "
@@ -69,7 +71,7 @@ class ConventionsPanel(QWidget):
         super().__init__(parent)
         self.session = session
         self.rows: tuple[ConventionRow, ...] = ()
-        self.row_at: list[ConventionRow | None] = []  # per table row; None for a topic row
+        self.row_at: list[ConventionRow | None] = []  # per table row; None for a heading
         self.software = QComboBox()
         self.software.addItems([ALL, *SOFTWARE])
         self.software.setToolTip("Show only what this program prints unless told otherwise.")
@@ -118,27 +120,42 @@ class ConventionsPanel(QWidget):
         choice = self.software.currentText()
         self.rows = rows if choice == ALL else defaults_of(rows, choice)
         decimal, level = self._decimal(), result.spec.conf_level if result is not None else 0.95
+        headings: dict[int, tuple[str, bool]] = {}  # table row: (text, is a topic)
         self.row_at = []
+        previous: ConventionRow | None = None
         for row in self.rows:
-            if not self.row_at or self.row_at[-1] is None or self.row_at[-1].topic != row.topic:
+            if previous is None or previous.topic != row.topic:
+                headings[len(self.row_at)] = (row.topic, True)
+                self.row_at.append(None)
+            if previous is None or (previous.topic, previous.quantity) != (row.topic,
+                                                                           row.quantity):
+                headings[len(self.row_at)] = (row.quantity, False)
                 self.row_at.append(None)
             self.row_at.append(row)
+            previous = row
         self.table.clearSpans()
         self.table.setRowCount(len(self.row_at))
         for r, row in enumerate(self.row_at):
             if row is None:
-                self._set_topic_row(r, self.row_at[r + 1].topic)  # type: ignore[union-attr]
+                self._set_heading_row(r, *headings[r])
                 continue
-            for c, text in enumerate(row_cells(row, decimal, level)[1:]):
+            _topic, convention, _quantity, *numbers = row_cells(row, decimal, level)
+            for c, text in enumerate((convention, *numbers)):
                 self.table.setItem(r, c, _item(text, row.how, bold=row.used))
         self.how.setText("Select a row to see how each program names or asks for it."
                          if self.rows else "The table appears once the analysis has run.")
 
-    def _set_topic_row(self, r: int, topic: str) -> None:
+    def _set_heading_row(self, r: int, text: str, topic: bool) -> None:
+        """A topic (bold, shaded) or the quantity its rows estimate (italic)."""
         self.table.setSpan(r, 0, 1, len(SHOWN))
-        item = _item(topic, "", bold=True)
+        item = _item(text, "", bold=topic)
         item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-        item.setBackground(self.palette().midlight())
+        if topic:
+            item.setBackground(self.palette().midlight())
+        else:
+            font = QFont(item.font())
+            font.setItalic(True)
+            item.setFont(font)
         self.table.setItem(r, 0, item)
 
     def shown_text(self) -> str:

@@ -49,10 +49,13 @@ def panel(qtbot, veteran):
 
 
 def cells(panel: ConventionsPanel, row: int) -> list[str]:
-    """The cells of the ``row``-th convention shown (topic rows skipped), topic first."""
+    """The ``row``-th convention shown (heading rows skipped) in the order of ``HEADER``:
+    its topic and quantity, which head its block, and its cells."""
     r = [i for i, shown in enumerate(panel.row_at) if shown is not None][row]
-    return [panel.row_at[r].topic] + [panel.table.item(r, c).text()
-                                      for c in range(panel.table.columnCount())]
+    convention, result, p, default_in = (panel.table.item(r, c).text()
+                                         for c in range(panel.table.columnCount()))
+    shown = panel.row_at[r]
+    return [shown.topic, convention, shown.quantity, result, p, default_in]
 
 
 def shown_rows(panel: ConventionsPanel) -> int:
@@ -67,10 +70,16 @@ def test_empty_until_a_result_arrives(qtbot) -> None:
 
 
 def test_every_row_is_shown_with_its_numbers(panel, veteran) -> None:
-    topics = list(dict.fromkeys(r.topic for r in veteran.conventions))
-    assert panel.table.rowCount() == len(veteran.conventions) + len(topics)
+    headings, previous = [], None
+    for row in veteran.conventions:  # each topic, then each quantity it estimates
+        if previous is None or previous.topic != row.topic:
+            headings.append(row.topic)
+        if previous is None or (previous.topic, previous.quantity) != (row.topic, row.quantity):
+            headings.append(row.quantity)
+        previous = row
+    assert panel.table.rowCount() == len(veteran.conventions) + len(headings)
     assert [panel.table.item(r, 0).text() for r, shown in enumerate(panel.row_at)
-            if shown is None] == topics
+            if shown is None] == headings
     first = cells(panel, 0)
     assert first[0] == "Confidence interval of S(t)" and first[1] == "log"
     assert first[3].startswith("77.0% (95% CI 64.3\u201392.4)")  # R: 0.7704 (0.6426, 0.9236)
@@ -105,7 +114,7 @@ def test_decimal_comma_follows_the_presentation(panel) -> None:
 
 
 def test_selecting_a_row_explains_how_other_programs_name_it(panel, veteran) -> None:
-    panel.table.setCurrentCell(3, 0)  # row 0 is the first topic's heading
+    panel.table.setCurrentCell(4, 0)  # rows 0 and 1: the first topic and quantity
     assert veteran.conventions[2].how in panel.how.text()
 
 
