@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from resort_gui.domain.errors import InputError
-from resort_gui.io import zip_guard
+from resort_gui.io import size_guard, zip_guard
 
 TEXT, WORKBOOK, STATS = "text", "workbook", "stats"
 SUFFIX_FAMILY = {
@@ -39,6 +39,7 @@ SNIFF_CHARS = 1 << 21  # the start of a text file the dialect is sniffed from
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NOT_THE_FILE = (KeyboardInterrupt, SystemExit, GeneratorExit)  # never a reader's verdict
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,10 @@ def _family_of_content(path: Path, head: bytes, suffix: str) -> str:
         _check_workbook_zip(path)
         return WORKBOOK
     if head.startswith(_OLE_MAGIC):
-        if _ENCRYPTED_PACKAGE in path.read_bytes():
+        data = path.read_bytes()
+        if _ENCRYPTED_PACKAGE in data:
             raise _password_protected(path)
+        size_guard.check_legacy_workbook(path, data)
         return WORKBOOK
     if head.startswith((b"$FL2", b"$FL3", b"<stata_dta>")) or (
             suffix == ".dta" and len(head) > 1 and 0x66 <= head[0] <= 0x73 and head[1] in (1, 2)):
@@ -111,7 +114,8 @@ def _check_workbook_zip(path: Path) -> None:
             names = set(archive.namelist())
             manifest = archive.read("META-INF/manifest.xml") \
                 if "META-INF/manifest.xml" in names else b""
-            too_large = zip_guard.check_workbook_archive(archive)
+            too_large = zip_guard.check_workbook_archive(archive) \
+                or size_guard.check_binary_sheets(archive)
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError,
             NotImplementedError):  # ValueError: a name that is not UTF-8; NotImplemented:
         # an unknown zip version or compression method
@@ -293,7 +297,10 @@ def open_workbook(path: Path) -> Any:
     handle = path.open("rb")
     try:
         return CalamineWorkbook.from_filelike(handle)
-    except Exception:  # calamine's own errors for damaged or encrypted contents
+    except _NOT_THE_FILE:
+        raise
+    except BaseException:  # calamine's own errors for damaged or encrypted contents, and
+        # its panics (pyo3's PanicException is a BaseException) on damaged records
         raise InputError("damaged_file",
                          f"{path.name}: the workbook cannot be opened (it is damaged or "
                          "password-protected). Open it in Excel or LibreOffice and save a "
@@ -313,7 +320,10 @@ def workbook_grid(workbook: Any, path: Path, sheet: str,
     ""; dates as ``datetime.date``/``datetime``."""
     try:
         return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
-    except Exception:  # calamine: a sheet whose XML is damaged
+    except _NOT_THE_FILE:
+        raise
+    except BaseException:  # calamine: a sheet whose XML or records are damaged (its errors,
+        # and its panics)
         raise InputError("damaged_file",
                          f"{path.name}, sheet {sheet!r}: the sheet cannot be read (the file is "
                          "damaged). Open it in Excel or LibreOffice and save a copy.") from None
@@ -326,6 +336,7 @@ def read_stats_file(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
     order, a partly labelled one shows the labels where they exist) and the variable labels."""
     import pyreadstat
 
+    size_guard.check_stats_file(path)
     reader = pyreadstat.read_dta if path.suffix.lower() == ".dta" else pyreadstat.read_sav
     try:
         frame, meta = reader(str(path), apply_value_formats=False, user_missing=False,
