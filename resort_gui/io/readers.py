@@ -15,6 +15,7 @@ import zipfile
 import zlib
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,8 @@ def file_family(path: Path) -> str:
         raise InputError("unreadable_file",
                          f"{path.name}: the file holds only NUL bytes (it was never completely "
                          "written, e.g. after a crash). Export the table again.")
-    actual = _family_of_content(path, head, suffix)
+    stat = path.stat()
+    actual = _family_of_content(path, head, suffix, stat.st_size, stat.st_mtime_ns)
     if actual != family:
         raise InputError("wrong_extension",
                          f"{path.name}: the name says {FAMILY_NAMES[family]} but the file is "
@@ -81,7 +83,12 @@ def file_family(path: Path) -> str:
     return family
 
 
-def _family_of_content(path: Path, head: bytes, suffix: str) -> str:
+@lru_cache(maxsize=16)
+def _family_of_content(path: Path, head: bytes, suffix: str, size: int, mtime_ns: int) -> str:
+    """The family the bytes show, after the guards (zip, size) have passed the file. Kept
+    per file version (``size``, ``mtime_ns``): opening a workbook asks up to three times (its
+    sheets, a preview, the table), and a guard walks every cell record of an xls or xlsb;
+    a refusal is not kept, so a mended file is checked afresh."""
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         _check_workbook_zip(path)
         return WORKBOOK
