@@ -1,4 +1,7 @@
-"""Access to R's reference output in ``../shared/reference/r-survival`` (see its README).
+"""Access to R's reference output in ``tests/data/r-survival`` (see its README).
+
+The files are vendored: a fresh clone runs its parity tests with nothing beside it, and a
+missing file is a failure, never a skip.
 
 ``load(name)`` gives a dataset's arrays as the engine takes them: time, event (bool), group
 codes in R's level order (code 0 = reference), and strata codes (-1 where R dropped the row).
@@ -6,7 +9,6 @@ codes in R's level order (code 0 = reference), and strata codes (-1 where R drop
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -14,10 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-REFERENCE_DIR = Path(
-    os.environ.get("RESORT_R_REFERENCE",
-                   Path(__file__).resolve().parents[2] / "shared" / "reference" / "r-survival")
-)
+REFERENCE_DIR = Path(__file__).resolve().parent / "data" / "r-survival"
 DATASETS = ("aml", "lung", "ovarian", "veteran")
 CONF_TYPES = ("log-log", "log", "plain")
 RTOL = 1e-6

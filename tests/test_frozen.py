@@ -156,8 +156,6 @@ def test_demo_analysis_writes_the_same_files(tmp_path: Path, qapp) -> None:
     assert_same_outputs(frozen, installed)
 
 
-@pytest.mark.skipif(not (REFERENCE_DIR / f"{CORPUS_DATASET}__data.csv").exists(),
-                    reason=f"R reference data not found in {REFERENCE_DIR}")
 @pytest.mark.parametrize("variant", list(VARIANTS))
 def test_every_reader_gives_the_same_tables(variant: str, tmp_path: Path) -> None:
     """xlsx, ods, csv, UTF-16 text, SPSS, Stata, dates: the readers and their codecs."""

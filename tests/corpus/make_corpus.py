@@ -3,7 +3,7 @@ arrives, and a set of broken files.
 
     python -m tests.corpus.make_corpus OUTDIR
 
-Good files (per dataset of ``../shared/reference/r-survival``): an xlsx with a notes sheet,
+Good files (per dataset of ``tests/data/r-survival``): an xlsx with a notes sheet,
 a title row and a footer; a ``;``/decimal-comma Windows-1252 CSV with Italian accented
 headers and Sì/No events; Excel's "Unicode text" (UTF-16, tab); an ODS with a title row;
 SPSS .sav and Stata .dta with value labels on the group; and dates in place of durations

@@ -55,7 +55,7 @@ curve_rows <- function(case, fit) {
 test_rows <- function(case, fit) data.frame(case = case, cause = rownames(fit$Tests),
                                             stat = fit$Tests[, "stat"],
                                             p_value = fit$Tests[, "pv"], df = fit$Tests[, "df"])
-pbc_cr <- read.csv("../../../shared/reference/r-survival/pbc_cr__data.csv")
+pbc_cr <- read.csv("../data/r-survival/pbc_cr__data.csv")
 cif <- list(
   pbc_trt = cuminc(pbc_cr$time, pbc_cr$status, pbc_cr$trt, cencode = 0),
   pbc3_edema = cuminc(pbc3$time, pbc3$status, pbc3$edema, cencode = 0),

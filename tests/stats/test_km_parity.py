@@ -1,7 +1,7 @@
 """Kaplan-Meier family against R's survival 3.5-3 (reference CSVs, relative tolerance 1e-6).
 
 Every number and every NA position of km.csv, quantiles.csv, landmarks.csv, rmst.csv and
-followup.csv must agree; see ``../shared/reference/r-survival/README.md`` for the R calls.
+followup.csv must agree; see ``tests/data/r-survival/README.md`` for the R calls.
 """
 
 from __future__ import annotations
