@@ -29,7 +29,7 @@ import pytest
 
 from resort_gui.cli import main as installed_main
 from tests.corpus.make_corpus import VARIANTS
-from tests.reference import REFERENCE_DIR, load
+from tests.reference import load
 
 FROZEN_APP = os.environ.get("RESORT_FROZEN_APP", "")
 pytestmark = pytest.mark.skipif(
