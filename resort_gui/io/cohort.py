@@ -18,6 +18,7 @@ from resort_gui.io.columns import ColumnCodes, column_codes, memoised
 from resort_gui.io.dates import looks_like_dates, parse_dates
 from resort_gui.io.subgroups import select_subgroup
 from resort_gui.io.table import RawTable
+from resort_gui.io.timefix import merge_near_ties
 
 ALL_PATIENTS = "All patients"
 
@@ -63,7 +64,7 @@ def build_cohort(raw: RawTable, spec: AnalysisSpec) -> tuple[Cohort, list[Issue]
     group, labels = _groups(raw, spec, keep)
     strata, strata_labels = _strata(raw, spec.strata, keep, issues)
     cohort = Cohort(
-        time=time[keep],
+        time=_near_ties_merged(time[keep], issues),
         event=event[keep],
         group=group,
         group_labels=labels,
@@ -78,6 +79,16 @@ def build_cohort(raw: RawTable, spec: AnalysisSpec) -> tuple[Cohort, list[Issue]
         sha256=raw.sha256,
     )
     return cohort, issues
+
+
+def _near_ties_merged(time: np.ndarray, issues: list[Issue]) -> np.ndarray:
+    merged, changed = merge_near_ties(time)
+    if changed:
+        issues.append(Issue("near_ties_merged",
+                            f"{changed} follow-up times differed from another only by rounding "
+                            "(e.g. 0.30000000000000004 and 0.3) and were taken as equal, as "
+                            "R's survival package does (timefix).", severity="info"))
+    return merged
 
 
 class _Problems:
