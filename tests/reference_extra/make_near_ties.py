@@ -3,7 +3,8 @@ follow-up times in months hold near-ties as spreadsheets make them. A time typed
 beside one computed as 3 * 0.1 (0.30000000000000004); a time is off by one part in 10^9
 from a typed one (R's relative tolerance); and a pair one part in 10^6 apart, which R keeps
 distinct. ``months_hex`` holds each time exactly, so that R can check it read the decimal
-text as the same double Python does. ``make_reference.R`` reads it and writes R's answers to ``near_ties.csv``.
+text as the same double Python does. ``make_reference.R`` reads it and writes R's answers
+to ``near_ties.csv``.
 
 Run from this folder: ``python make_near_ties.py``.
 """
