@@ -54,6 +54,7 @@ def check_result(result: AnalysisResult,
     """Every check that applies to ``result``, most important first."""
     settings = settings or GuardrailSettings()
     found: list[Guardrail] = []
+    found += no_events(result)
     found += crossing_curves(result, settings)
     found += unstratified_test(result, settings)
     found += few_at_risk(result, settings)
@@ -61,6 +62,18 @@ def check_result(result: AnalysisResult,
     found += median_not_reached(result, settings)
     found += median_from_few(result, settings)
     return tuple(found)
+
+
+def no_events(result: AnalysisResult) -> list[Guardrail]:
+    """No patient had the event: flat curves, nothing to compare. Real for an early data cut
+    or a small subgroup, but also what a wrongly chosen event column or value looks like."""
+    if result.cohort.event.any():
+        return []
+    return [Guardrail("no_events", "No event in these data",
+                      "No patient had the event, so every curve stays at 100%, no median is "
+                      "reached and no test or hazard ratio can be computed. Check that the "
+                      "event column and the values that mean the event are the right ones; "
+                      "an early data cut may truly have none.")]
 
 
 def median_from_few(result: AnalysisResult, settings: GuardrailSettings) -> list[Guardrail]:

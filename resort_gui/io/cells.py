@@ -68,6 +68,12 @@ def natural_key(value: str) -> tuple[int, float, str]:
     return (0, float(value), "") if is_number(value) else (1, 0.0, value.casefold())
 
 
+def holds_no_event(found: list[str]) -> bool:
+    """True when every value found means "no" (0, no, false...): no patient had the event,
+    and every patient is censored, as R reads ``Surv(time, 0)``."""
+    return bool(found) and {v.casefold() for v in found} <= NO_WORDS
+
+
 def event_values_in(found: list[str]) -> tuple[str, ...] | None:
     """The values meaning "event" when ``found`` is a yes/no coding (both kinds present and
     nothing else); None when the user must choose."""

@@ -13,7 +13,7 @@ import pandas as pd
 from resort_gui.domain.cohort import Cohort, ExcludedRow
 from resort_gui.domain.errors import InputError, Issue
 from resort_gui.domain.spec import TIME_UNITS, AnalysisSpec, Endpoint, EventSource
-from resort_gui.io.cells import NO_WORDS, YES_WORDS, is_number, natural_key
+from resort_gui.io.cells import NO_WORDS, YES_WORDS, holds_no_event, is_number, natural_key
 from resort_gui.io.columns import ColumnCodes, column_codes, memoised
 from resort_gui.io.dates import looks_like_dates, parse_dates
 from resort_gui.io.subgroups import select_subgroup
@@ -217,26 +217,48 @@ def _event_flags(raw: RawTable, source: EventSource, found: list[str], problems:
                                 f"Column {source.column!r}: values {', '.join(others)} are all "
                                 "treated as censored."))
         return codes.per_row(flags, False)
-    return _guess_event_flags(raw, source.column, codes, found, problems)
+    return _guess_event_flags(raw, source.column, codes, found, problems, issues)
 
 
 def _guess_event_flags(raw: RawTable, column: str, codes: ColumnCodes, found: list[str],
-                       problems: _Problems) -> np.ndarray:
+                       problems: _Problems, issues: list[Issue]) -> np.ndarray:
+    """Yes/no or 1/0 read without being told; a column of only "no" (0) is every patient
+    censored, as R reads it (a subgroup or an early data cut without events is real)."""
     folded = [t.casefold() for t in codes.texts.tolist()]
     yes = np.array([f in YES_WORDS for f in folded], dtype=bool)
     no = np.array([f in NO_WORDS for f in folded], dtype=bool)
     outside = [v for v in found if v.casefold() not in YES_WORDS | NO_WORDS]
     folded_found = {v.casefold() for v in found}
+    if holds_no_event(found):
+        issues.append(_no_event_issue(column, found))
+        return codes.per_row(np.zeros(len(folded), dtype=bool), False)
     coded = bool(folded_found & YES_WORDS) and bool(folded_found & NO_WORDS)
     if not coded or any(is_number(v) for v in outside):
-        raise InputError("event_coding_unknown",
-                         f"{raw.name}: column {column!r} has the values "
-                         f"{', '.join(map(repr, found[:12]))}; say which mean the event "
-                         f"happened with --event-value (e.g. --event-value {found[-1]}).")
+        raise InputError("event_coding_unknown", _coding_question(raw.name, column, found))
     odd = codes.per_row(~yes & ~no, False)
     problems.add(odd, codes.described(
         odd, lambda t: f"event value {t!r} in {column} is not yes/no or 1/0"))
     return codes.per_row(yes, False)
+
+
+def _no_event_issue(column: str, found: list[str]) -> Issue:
+    values = " and ".join(map(repr, found))
+    return Issue("no_events",
+                 f"Column {column!r} holds only {values}: no patient had the event, so every "
+                 "patient is censored. The curves stay flat at 100%, no median is reached "
+                 "and the groups cannot be compared.")
+
+
+def _coding_question(name: str, column: str, found: list[str]) -> str:
+    """Why the event values must be said: a lone 1 can be "event" (0/1) or "censored" (1/2),
+    and any other coding has no default."""
+    listed = ", ".join(map(repr, found[:12]))
+    if len(found) == 1 and is_number(found[0]):
+        return (f"{name}: column {column!r} holds only the value {found[0]!r}, which can mean "
+                "the event (coded 0/1) or censored (coded 1/2); say which with --event-value "
+                f"(--event-value {found[0]} if every patient had the event).")
+    return (f"{name}: column {column!r} has the values {listed}; say which mean the event "
+            f"happened with --event-value (e.g. --event-value {found[-1]}).")
 
 
 def _dates(raw: RawTable, name: str, order: str | None, problems: _Problems,

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from resort_gui.io.cells import cell_text, event_values_in, is_number, natural_key
+from resort_gui.io.cells import (
+    cell_text,
+    event_values_in,
+    holds_no_event,
+    is_number,
+    natural_key,
+)
 from resort_gui.io.dates import looks_like_dates
 
 SAMPLE_ROWS = 2000  # values are judged on the first rows only: guessing must stay instant
@@ -153,7 +159,9 @@ def _events(columns: pd.Index, words: Mapping[str, frozenset[str]],
         found = _distinct(texts[column])
         coded = event_values_in(found)
         named = bool(words[column] & (EVENT_WORDS | RECURRENCE_WORDS | DEATH_WORDS))
-        if (coded is not None and (named or len(found) == 2)) or (named and 2 <= len(found) <= 4):
+        no_event_yet = named and holds_no_event(found)
+        if (coded is not None and (named or len(found) == 2)) or (named and 2 <= len(found) <= 4) \
+                or no_event_yet:
             rank = 0 if words[column] & RECURRENCE_WORDS else 2 if words[column] & DEATH_WORDS \
                 else 1
             rank += 0 if named else 3

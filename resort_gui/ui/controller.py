@@ -22,8 +22,8 @@ from resort_gui.domain.spec import AnalysisSpec, Endpoint, Exclusion
 from resort_gui.figure import FigureStyle
 from resort_gui.guardrails import Guardrail, GuardrailSettings, check_result
 from resort_gui.io import RawTable, build_cohort, read_table
-from resort_gui.io.cells import cell_text, natural_key
-from resort_gui.io.columns import row_positions
+from resort_gui.io.cells import cell_text, holds_no_event, natural_key
+from resort_gui.io.columns import column_codes, row_positions
 from resort_gui.io.roles import guess_roles
 from resort_gui.io.sheets import read_trial_sheets
 from resort_gui.project import (
@@ -98,11 +98,17 @@ class Analysed:
     rows: RowStates
 
 
+def _holds_no_event(raw: RawTable, column: str) -> bool:
+    """Nothing to tick: the column holds only 0/no, every patient censored (with a warning)."""
+    return column in raw.frame.columns and holds_no_event(
+        column_codes(raw, column).texts.tolist())
+
+
 def settings_problems(raw: RawTable, spec: AnalysisSpec) -> list[str]:
     """What the user still has to choose before the analysis can run, in plain words."""
     problems = spec.validate()
     for source in spec.endpoint.events:
-        if not source.values:
+        if not source.values and not _holds_no_event(raw, source.column):
             problems.append(f"Tick the value(s) of column \u201c{source.column}\u201d that "
                             "mean the event happened.")
     columns = [spec.endpoint.time, spec.endpoint.start, spec.group, *spec.strata]

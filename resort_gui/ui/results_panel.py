@@ -255,7 +255,7 @@ class ResultsPanel(QWidget):
         self.followup.show_table(followup_table(result, options))
         self._show_checks(self.session.guardrails + ph_checks(result, options.decimal))
         notes = [i.message for i in result.issues
-                 if i.code not in ("median_not_reached", PH_ISSUE)]
+                 if i.code not in ("median_not_reached", "no_events", PH_ISSUE)]
         self.notes.setText("<b>Notes</b><br>" + "<br>".join(_escape(n) for n in notes)
                            if notes else "")
 

@@ -179,6 +179,25 @@ def test_a_column_with_no_event_at_all_is_everyone_censored() -> None:
     assert any(i.code == "no_events" for i in issues)
 
 
+@pytest.mark.parametrize("values", [[0, 0, 0, 0], ["no", "No", "no", "no"], [0, "no", 0, 0]])
+def test_a_01_column_holding_only_0_is_read_as_r_reads_it(values: list[object]) -> None:
+    """Without --event-value: every patient censored, as R's Surv(t, 0) is, with a warning
+    that says so (a subgroup or an early data cut without events is real)."""
+    cohort, issues = build_cohort(raw(table(relapse=values)), spec())
+    assert cohort.n == 4 and not cohort.event.any()
+    [warning] = [i for i in issues if i.code == "no_events"]
+    assert warning.severity == "warning" and "'relapse'" in warning.message
+    assert "no patient had the event" in warning.message
+
+
+def test_a_column_holding_only_1_asks_and_says_why() -> None:
+    with pytest.raises(InputError) as error:
+        build_cohort(raw(table(relapse=[1, 1, 1, 1])), spec())
+    assert error.value.code == "event_coding_unknown"
+    message = str(error.value)
+    assert "only the value '1'" in message and "1/2" in message and "--event-value 1" in message
+
+
 @pytest.mark.parametrize("missing", [[], [3], [0, 5, 39], list(range(0, 40, 2))])
 def test_the_patients_of_the_kept_rows_in_order(missing: list[int]) -> None:
     """Few rows left out are cut out of the table's patients; many are gathered."""
