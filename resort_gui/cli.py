@@ -22,6 +22,7 @@ from resort_gui.domain.spec import (
     TIES,
     TIME_UNITS,
     TREND_SCORES,
+    UNIT_GIVEN,
     AnalysisSpec,
     Endpoint,
     EventSource,
@@ -121,7 +122,9 @@ def analyze_parser() -> argparse.ArgumentParser:
     p.add_argument("--landmarks", default=None, help="times, e.g. 12,24,36")
     p.add_argument("--tau", type=float, help="RMST horizon (default: smallest group maximum)")
     p.add_argument("--ties", choices=TIES, default="efron")
-    p.add_argument("--time-unit", choices=tuple(TIME_UNITS), default="months")
+    p.add_argument("--time-unit", choices=tuple(TIME_UNITS), default=None,
+                   help="the unit of the --time column (default: what the column's name or "
+                        "values say; an error when they do not tell)")
     p.add_argument("--group-order", metavar="A,B,C",
                    help="order of the groups in the figure, the tables, the trend test and "
                         "the pairwise table; the first is the reference unless --reference "
@@ -247,7 +250,9 @@ def _role_options(args: argparse.Namespace) -> dict[str, object]:
         group=args.group, reference=args.reference, strata=tuple(args.strata),
         conf_type=args.conf_type, conf_level=args.conf_level,
         landmarks=_parse_landmarks(args.landmarks), tau=args.tau, ties=args.ties,
-        time_unit=args.time_unit, group_order=_parse_names(args.group_order),
+        time_unit=args.time_unit or "",
+        time_unit_reason=UNIT_GIVEN if args.time_unit else "",
+        group_order=_parse_names(args.group_order),
         adjust=args.adjust, pairwise=args.pairwise, fh=_parse_fh(args.fh),
         trend_scores=args.trend_scores,
     )

@@ -22,6 +22,7 @@ from resort_gui.export.trial_tables import endpoint_slug
 from resort_gui.export.xlsx import write_tables
 from resort_gui.io import RawTable, build_cohort, read_table
 from resort_gui.io.sheets import read_trial_sheets
+from resort_gui.io.units import resolve_time_unit
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Run:
 
 def analyze_file(spec: AnalysisSpec, expected_sha256: str | None = None) -> Run:
     raw = read_table(source_path(spec.source), sheet=spec.sheet, header_row=spec.header_row)
+    spec = resolve_time_unit(raw, spec)
     cohort, issues = build_cohort(raw, spec)
     result = run_analysis(cohort, spec, issues, sheets=read_trial_sheets(raw, spec))
     changed = expected_sha256 is not None and expected_sha256 != raw.sha256

@@ -27,8 +27,9 @@ from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource, spec_fro
 from resort_gui.export.safe_write import write_atomically
 from resort_gui.figure import FigureStyle
 from resort_gui.guardrails import DEFAULT_MIN_AT_RISK
-from resort_gui.io.roles import RoleGuess, name_words
+from resort_gui.io.roles import RoleGuess
 from resort_gui.io.table import RawTable, sha256_of
+from resort_gui.io.units import infer_time_unit, resolve_time_unit, unit_question
 
 PROJECT_SCHEMA_VERSION = 1
 PROJECT_SUFFIX = ".resort"
@@ -240,16 +241,15 @@ def propose_project(raw: RawTable, guess: RoleGuess) -> Project:
     (those within the follow-up)."""
     endpoints = _proposed_endpoints(guess)
     endpoint = endpoints[0] if endpoints else Endpoint(time=guess.time)
-    unit, longest = "months", None
+    spec = AnalysisSpec(source=str(raw.path), sheet=raw.sheet, patient_id=guess.patient_id,
+                        endpoint=endpoint, group=guess.group, time_unit="")
     if guess.time:
-        unit = guess_time_unit(raw.frame[guess.time])
-        longest = pd.to_numeric(raw.frame[guess.time], errors="coerce").max()
-    landmarks = tuple(t for t in default_landmarks(unit)
-                      if longest is None or pd.isna(longest) or t <= longest)
-    spec = AnalysisSpec(
-        source=str(raw.path), sheet=raw.sheet, patient_id=guess.patient_id, endpoint=endpoint,
-        group=guess.group, time_unit=unit, landmarks=landmarks,
-    )
+        inference = infer_time_unit(raw, guess.time)
+        spec = replace(spec, time_unit=inference.unit or "", time_unit_reason=inference.reason
+                       if inference.unit else unit_question(guess.time, inference))
+    else:
+        spec = resolve_time_unit(raw, spec)
+    spec = replace(spec, landmarks=proposed_landmarks(raw, spec))
     return Project(spec=spec, endpoints=endpoints or (endpoint,), data_sha256=raw.sha256)
 
 
@@ -270,15 +270,14 @@ def _proposed_endpoints(guess: RoleGuess) -> tuple[Endpoint, ...]:
     return tuple(found)
 
 
-def guess_time_unit(column: pd.Series) -> str:
-    """The unit of a column of durations, from its name ("days", "mesi", ...) or else from
-    its size: follow-up beyond 20 years in months is implausible, so it is in days."""
-    words = name_words(str(column.name))
-    for unit, names in UNIT_WORDS.items():
-        if words & names:
-            return unit
-    largest = pd.to_numeric(column, errors="coerce").max()
-    return "days" if pd.notna(largest) and largest > 240 else "months"
+def proposed_landmarks(raw: RawTable, spec: AnalysisSpec) -> tuple[float, ...]:
+    """1, 2 and 3 years in the spec's unit, those within the longest time of the time
+    column (all three when times come from dates); none while the unit is unknown."""
+    column = spec.endpoint.time
+    longest = (pd.to_numeric(raw.frame[column], errors="coerce").max()
+               if column in raw.frame.columns else None)
+    return tuple(t for t in default_landmarks(spec.time_unit)
+                 if longest is None or pd.isna(longest) or t <= longest)
 
 
 def default_landmarks(unit: str) -> tuple[float, ...]:
@@ -286,11 +285,5 @@ def default_landmarks(unit: str) -> tuple[float, ...]:
     return tuple(float(t) for t in LANDMARKS_BY_UNIT.get(unit, ()))
 
 
-UNIT_WORDS = {
-    "days": frozenset({"day", "days", "giorni", "gg", "tage", "jours", "dias"}),
-    "weeks": frozenset({"week", "weeks", "wk", "wks", "settimane", "wochen", "semaines"}),
-    "months": frozenset({"month", "months", "mo", "mesi", "monate", "mois", "meses"}),
-    "years": frozenset({"year", "years", "yr", "yrs", "anni", "jahre", "ans"}),
-}
 LANDMARKS_BY_UNIT = {"days": (365, 730, 1095), "weeks": (52, 104, 156), "months": (12, 24, 36),
                      "years": (1, 2, 3)}

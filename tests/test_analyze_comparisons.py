@@ -280,7 +280,8 @@ def test_spec_json_round_trip_keeps_the_comparison_settings() -> None:
 
 def test_one_group_writes_empty_comparison_tables(tmp_path: Path) -> None:
     assert main(["analyze", str(REFERENCE_DIR / "aml__data.csv"), "--time", "time",
-                 "--event", "status", "--landmarks", "12", "--formats", "none",
+                 "--event", "status", "--landmarks", "12", "--time-unit", "weeks",
+                 "--formats", "none",
                  "--out", str(tmp_path)]) == 0
     for name in ("pairwise", "milestones", "rmst_difference"):
         assert table(tmp_path, name).empty

@@ -14,6 +14,8 @@ from typing import Any
 SCHEMA_VERSION = 1
 CONF_TYPES = ("log-log", "log", "plain")
 TIES = ("efron", "breslow")
+UNIT_CHOSEN = "chosen by the user"  # AnalysisSpec.time_unit_reason when nobody inferred it
+UNIT_GIVEN = "given with --time-unit"
 TIME_UNITS = {"days": 1.0, "weeks": 7.0, "months": 30.4375, "years": 365.25}  # in days
 DATE_ORDERS = ("dmy", "mdy")  # how nn/nn/yyyy dates read: day first or month first
 ADJUSTMENTS = ("holm", "bonferroni", "BH", "none")  # multiple-comparison adjustments
@@ -114,7 +116,8 @@ class AnalysisSpec:
     landmarks: tuple[float, ...] = ()
     tau: float | None = None
     ties: str = "efron"
-    time_unit: str = "months"
+    time_unit: str = "months"  # "" until told: the file's own words or the user say it
+    time_unit_reason: str = ""  # why this unit, in plain words (methods, analysis.json)
     exclusions: tuple[Exclusion, ...] = ()
     group_order: tuple[str, ...] = ()  # display, trend and pairwise order (R's levels)
     adjust: str = "holm"
@@ -141,7 +144,7 @@ class AnalysisSpec:
                             f"not {self.conf_level}.")
         if self.ties not in TIES:
             problems.append(f"Ties method must be one of {', '.join(TIES)}, not {self.ties!r}.")
-        if self.time_unit not in TIME_UNITS:
+        if self.time_unit and self.time_unit not in TIME_UNITS:
             problems.append(f"Time unit must be one of {', '.join(TIME_UNITS)}, "
                             f"not {self.time_unit!r}.")
         if any(t < 0 for t in self.landmarks):

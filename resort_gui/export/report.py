@@ -25,7 +25,7 @@ from resort_gui import format as fmt
 from resort_gui.baseline import baseline_display
 from resort_gui.demo import source_path
 from resort_gui.domain.results import AnalysisResult
-from resort_gui.domain.spec import AnalysisSpec
+from resort_gui.domain.spec import UNIT_CHOSEN, UNIT_GIVEN, AnalysisSpec
 from resort_gui.flow_diagram import FlowDiagram, flow_diagram, flow_svg
 from resort_gui.forest import build_forest
 from resort_gui.guardrails import GuardrailSettings, check_result
@@ -278,14 +278,22 @@ def _endpoint_sentence(spec: AnalysisSpec) -> str:
     events = _join([f"{s.column} ({', '.join(s.values) or 'event values guessed'})"
                     for s in e.events])
     if e.time is not None:
-        return (f"{e.name} time was taken from the column {e.time} in {spec.time_unit}; an "
-                f"event was recorded in {events}, other patients were censored.")
+        return (f"{e.name} time was taken from the column {e.time} in {spec.time_unit} "
+                f"({_unit_reason(spec)}); an event was recorded in {events}, other patients "
+                "were censored.")
     days = "" if spec.time_unit == "days" else \
         f" and converted to {spec.time_unit} ({_unit_days(spec.time_unit)} days each)"
     censor = f" at {e.last_contact}" if e.last_contact else " at their last date"
     return (f"{e.name} was measured from {e.start} to the earliest event among {events}, "
             f"each at its date; patients without an event were censored{censor}. Times were "
             f"computed in days{days}.")
+
+
+def _unit_reason(spec: AnalysisSpec) -> str:
+    """Why the times are in this unit: the file's own words, or the analyst's."""
+    if spec.time_unit_reason in ("", UNIT_CHOSEN, UNIT_GIVEN):
+        return "the unit stated by the analyst"
+    return spec.time_unit_reason
 
 
 def _comparison_sentences(result: AnalysisResult) -> list[str]:

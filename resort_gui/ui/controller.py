@@ -107,6 +107,8 @@ def _holds_no_event(raw: RawTable, column: str) -> bool:
 def settings_problems(raw: RawTable, spec: AnalysisSpec) -> list[str]:
     """What the user still has to choose before the analysis can run, in plain words."""
     problems = spec.validate()
+    if not spec.time_unit:
+        problems.append(spec.time_unit_reason or "Choose the time unit.")
     for source in spec.endpoint.events:
         if not source.values and not _holds_no_event(raw, source.column):
             problems.append(f"Tick the value(s) of column \u201c{source.column}\u201d that "

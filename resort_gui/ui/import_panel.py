@@ -39,6 +39,8 @@ from PySide6.QtWidgets import (
 
 from resort_gui.domain.spec import TIME_UNITS, AnalysisSpec, Endpoint, EventSource
 from resort_gui.io.cells import event_values_in
+from resort_gui.io.units import UNIT_CHOSEN, infer_time_unit, unit_question
+from resort_gui.project import proposed_landmarks
 from resort_gui.ui.controller import SessionController
 from resort_gui.ui.table_model import FrameTableModel
 
@@ -77,6 +79,7 @@ class ImportPanel(QWidget):
         self.mode.addButton(self.by_dates)
         self.time = _combo("The column with each patient's follow-up time.")
         self.unit = QComboBox()
+        self.unit.addItem("(choose the unit)", "")
         for unit in TIME_UNITS:
             self.unit.addItem(unit, unit)
         self.unit.setToolTip("The unit of the time column (or of the results when times come "
@@ -207,14 +210,12 @@ class ImportPanel(QWidget):
         self.endpoint.activated.connect(self.session.switch_endpoint)
         self.endpoint_name.editingFinished.connect(self._on_endpoint_renamed)
         self.by_time.toggled.connect(self._on_mode_toggled)
-        self.time.activated.connect(lambda _: self._set_endpoint(
-            "Set the time column", time=self.time.currentData() or None))
+        self.time.activated.connect(self._on_time_column_chosen)
         self.start.activated.connect(lambda _: self._set_endpoint(
             "Set the start date", start=self.start.currentData() or None))
         self.last_contact.activated.connect(lambda _: self._set_endpoint(
             "Set the last-contact date", last_contact=self.last_contact.currentData() or None))
-        self.unit.activated.connect(lambda _: self._set_spec(
-            "Set the time unit", time_unit=self.unit.currentData()))
+        self.unit.activated.connect(self._on_unit_chosen)
         self.add_event.clicked.connect(self._on_add_event)
         self.group.activated.connect(lambda _: self._set_spec(
             "Set the group column", group=self.group.currentData() or None, reference=None))
@@ -366,6 +367,30 @@ class ImportPanel(QWidget):
         return [] if raw is None else [str(c) for c in raw.frame.columns]
 
     # -- user changes ----------------------------------------------------------------------
+    def _on_time_column_chosen(self) -> None:
+        """A new time column brings its own unit, unless the user chose the unit."""
+        if self._refreshing or self.session.project is None or self.session.raw is None:
+            return
+        spec = self.session.spec
+        endpoint = replace(spec.endpoint, time=self.time.currentData() or None)
+        changes: dict[str, object] = {"endpoint": endpoint}
+        if endpoint.time and spec.time_unit_reason != UNIT_CHOSEN:
+            inference = infer_time_unit(self.session.raw, endpoint.time)
+            changes.update(time_unit=inference.unit or "", time_unit_reason=inference.reason
+                           if inference.unit else unit_question(endpoint.time, inference))
+        self._set_spec("Set the time column", **changes)
+
+    def _on_unit_chosen(self) -> None:
+        """The user's unit; the landmarks at 1, 2 and 3 years if there were none yet."""
+        if self._refreshing or self.session.project is None or self.session.raw is None:
+            return
+        unit = self.unit.currentData()
+        spec = replace(self.session.spec, time_unit=unit, time_unit_reason=UNIT_CHOSEN)
+        if unit and not spec.landmarks:
+            spec = replace(spec, landmarks=proposed_landmarks(self.session.raw, spec))
+        self._set_spec("Set the time unit", time_unit=spec.time_unit,
+                       time_unit_reason=spec.time_unit_reason, landmarks=spec.landmarks)
+
     def _set_spec(self, text: str, **changes: object) -> None:
         if self._refreshing or self.session.project is None:
             return

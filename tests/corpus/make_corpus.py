@@ -68,6 +68,9 @@ def make_good(folder: Path) -> list[GoodFile]:
     return files
 
 
+TIME_UNITS = {"aml": "weeks", "lung": "days", "ovarian": "days", "veteran": "days"}  # R's docs
+
+
 def _roles(data: Dataset, names: dict[str, str] | None = None,
            event_value: str | None = "") -> list[str]:
     """``analyze`` options for the dataset's roles; ``names`` renames its columns;
@@ -75,7 +78,8 @@ def _roles(data: Dataset, names: dict[str, str] | None = None,
     name = (names or {}).get
     args = ["--time", name(data.time_col, data.time_col),
             "--event", name(data.event_col, data.event_col),
-            "--group", name(data.group_col, data.group_col), "--reference", data.groups[0]]
+            "--group", name(data.group_col, data.group_col), "--reference", data.groups[0],
+            "--time-unit", TIME_UNITS[data.name]]
     if event_value is not None:
         args += ["--event-value", data.event_code]
     if data.strata_col:
