@@ -16,6 +16,7 @@ from resort_gui.domain.spec import TIME_UNITS, AnalysisSpec, Endpoint, EventSour
 from resort_gui.io.cells import NO_WORDS, YES_WORDS, holds_no_event, is_number, natural_key
 from resort_gui.io.columns import ColumnCodes, column_codes, memoised
 from resort_gui.io.dates import looks_like_dates, parse_dates
+from resort_gui.io.roles import censoring_event_values, reads_as_censoring
 from resort_gui.io.subgroups import select_subgroup
 from resort_gui.io.table import RawTable
 from resort_gui.io.timefix import merge_near_ties
@@ -224,6 +225,11 @@ def _guess_event_flags(raw: RawTable, column: str, codes: ColumnCodes, found: li
                        problems: _Problems, issues: list[Issue]) -> np.ndarray:
     """Yes/no or 1/0 read without being told; a column of only "no" (0) is every patient
     censored, as R reads it (a subgroup or an early data cut without events is real)."""
+    if reads_as_censoring(column) and (values := censoring_event_values(found)):
+        issues.append(_censoring_flag_note(column, values, found))
+        chosen = {v.casefold() for v in values}
+        return codes.per_row(np.array([t.casefold() in chosen for t in codes.texts.tolist()],
+                                      dtype=bool), False)
     folded = [t.casefold() for t in codes.texts.tolist()]
     yes = np.array([f in YES_WORDS for f in folded], dtype=bool)
     no = np.array([f in NO_WORDS for f in folded], dtype=bool)
@@ -239,6 +245,15 @@ def _guess_event_flags(raw: RawTable, column: str, codes: ColumnCodes, found: li
     problems.add(odd, codes.described(
         odd, lambda t: f"event value {t!r} in {column} is not yes/no or 1/0"))
     return codes.per_row(yes, False)
+
+
+def _censoring_flag_note(column: str, values: tuple[str, ...], found: list[str]) -> Issue:
+    censored = [v for v in found if v not in values]
+    return Issue("censoring_flag",
+                 f"Column {column!r} is read as a censoring flag, as its name says: "
+                 f"{' or '.join(map(repr, values))} means the event happened, "
+                 f"{' or '.join(map(repr, censored))} censored. Give the values that mean the "
+                 "event (--event-value) if it is the other way round.", severity="info")
 
 
 def _no_event_issue(column: str, found: list[str]) -> Issue:

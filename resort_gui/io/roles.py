@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from resort_gui.io.cells import (
+    NO_WORDS,
+    YES_WORDS,
     cell_text,
     event_values_in,
     holds_no_event,
@@ -33,7 +35,11 @@ TIME_WORDS = frozenset({
 })
 EVENT_WORDS = frozenset({
     "event", "events", "status", "stato", "stat", "censor", "censored", "cens", "censoring",
-    "evento", "eventi", "failure", "vital", "ereignis", "evenement", "estado",
+    "evento", "eventi", "failure", "vital", "ereignis", "evenement", "estado", "cnsr",
+    "censura", "censurato",
+})
+CENSOR_WORDS = frozenset({  # 1 (yes) means censored: ADaM's CNSR (0 = event), "alive"
+    "cnsr", "censor", "censored", "cens", "censoring", "censura", "censurato", "alive", "vivo",
 })
 RECURRENCE_WORDS = frozenset({
     "relapse", "relapsed", "recurrence", "recurred", "recur", "rec", "progression",
@@ -122,6 +128,31 @@ def guess_roles(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) ->
                      stop_dates=stop_dates, group=group, strata=strata, dates=dates)
 
 
+def proposed_event_values(column: str, found: list[str],
+                          words: frozenset[str] | None = None) -> tuple[str, ...] | None:
+    """The values of ``column`` that mean "the event happened", or None when the user must
+    say: yes/1 in a yes/no or 0/1 column; but 0/no in a column named like a censoring flag
+    (ADaM's CNSR, "censored", "censura") or "alive", where 1 or any positive code means
+    censored."""
+    if (words if words is not None else name_words(column)) & CENSOR_WORDS:
+        return censoring_event_values(found)
+    return event_values_in(found)
+
+
+def reads_as_censoring(column: str) -> bool:
+    return bool(name_words(column) & CENSOR_WORDS)
+
+
+def censoring_event_values(found: list[str]) -> tuple[str, ...] | None:
+    """The 0/no values of a censoring flag whose other values are yes or whole numbers."""
+    folded = [v.casefold() for v in found]
+    event = tuple(v for v, f in zip(found, folded, strict=True) if f in NO_WORDS)
+    others = [f for f in folded if f not in NO_WORDS]
+    if event and others and all(f in YES_WORDS or f.isdigit() for f in others):
+        return event
+    return None
+
+
 def name_words(name: str, label: str = "") -> frozenset[str]:
     """Lower-case, accent-free words of a column name (camelCase and snake_case split)."""
     spaced = re.sub(r"([a-z])([A-Z])|([A-Z])([A-Z][a-z])", r"\1\3 \2\4", f"{name} {label}")
@@ -157,7 +188,7 @@ def _events(columns: pd.Index, words: Mapping[str, frozenset[str]],
         if column in dates:
             continue
         found = _distinct(texts[column])
-        coded = event_values_in(found)
+        coded = proposed_event_values(column, found, words[column])
         named = bool(words[column] & (EVENT_WORDS | RECURRENCE_WORDS | DEATH_WORDS))
         no_event_yet = named and holds_no_event(found)
         if (coded is not None and (named or len(found) == 2)) or (named and 2 <= len(found) <= 4) \
@@ -213,4 +244,5 @@ def _time(columns: pd.Index, words: Mapping[str, frozenset[str]], sample: pd.Dat
     return candidates[0] if candidates else None
 
 
-__all__ = ["EventGuess", "RoleGuess", "guess_roles", "name_words"]
+__all__ = ["EventGuess", "RoleGuess", "guess_roles", "name_words", "proposed_event_values",
+           "reads_as_censoring"]

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from resort_gui.domain.spec import TIME_UNITS, AnalysisSpec, Endpoint, EventSource
-from resort_gui.io.cells import event_values_in
+from resort_gui.io.roles import proposed_event_values
 from resort_gui.io.units import UNIT_CHOSEN, infer_time_unit, unit_question
 from resort_gui.project import proposed_landmarks
 from resort_gui.ui.controller import SessionController
@@ -420,9 +420,9 @@ class ImportPanel(QWidget):
 
     def proposed_source(self, column: str, date: str | None) -> EventSource:
         """An event source for ``column`` with the values that mean "event" ticked when the
-        coding is yes/no or 1/0."""
+        coding is yes/no or 1/0 (0 for a censoring flag such as CNSR)."""
         found = list(self.session.levels.get(column) or ())
-        return EventSource(column, event_values_in(found) or (), date)
+        return EventSource(column, proposed_event_values(column, found) or (), date)
 
     def _on_mode_toggled(self, by_time: bool) -> None:
         if self._refreshing:
@@ -442,7 +442,7 @@ class ImportPanel(QWidget):
     def _on_add_event(self) -> None:
         used = {e.column for e in self.session.spec.endpoint.events}
         candidates = [c for c, v in self.session.levels.items()
-                      if v and c not in used and event_values_in(list(v))]
+                      if v and c not in used and proposed_event_values(c, list(v))]
         column = candidates[0] if candidates else ""
         dates = self._date_columns()
         self.set_event(len(self.session.spec.endpoint.events),
