@@ -42,6 +42,8 @@ def build_cohort(raw: RawTable, spec: AnalysisSpec) -> tuple[Cohort, list[Issue]
         problems.add(column_codes(raw, spec.group).missing, f"missing group ({spec.group})")
     for exclusion in spec.exclusions:
         problems.add(rows == exclusion.row, f"excluded by hand: {exclusion.reason}")
+    if spec.patient_id is not None:
+        _duplicate_patients(raw, spec.patient_id, rows, problems, issues)
 
     keep = problems.clean()
     dropped = np.flatnonzero(~keep)
@@ -80,6 +82,45 @@ def build_cohort(raw: RawTable, spec: AnalysisSpec) -> tuple[Cohort, list[Issue]
         sha256=raw.sha256,
     )
     return cohort, issues
+
+
+def _duplicate_patients(raw: RawTable, column: str, rows: np.ndarray, problems: _Problems,
+                        issues: list[Issue]) -> None:
+    """A patient ID on several rows is one patient, not several: identical copies count
+    once (the first row), rows that disagree are all excluded, since nothing tells which is
+    right; a warning lists them."""
+    codes = column_codes(raw, column)
+    if codes.one_per_row:
+        return
+    valid = codes.codes >= 0
+    counts = np.bincount(codes.codes[valid], minlength=codes.texts.size)
+    repeated = np.flatnonzero(valid & (counts[np.where(valid, codes.codes, 0)] > 1))
+    if repeated.size == 0:
+        return
+    listed = []
+    for code, at in pd.Series(repeated).groupby(codes.codes[repeated]):
+        positions = at.to_numpy()
+        patient, numbers = str(codes.texts[code]), rows[positions]
+        mask = np.zeros(rows.size, dtype=bool)
+        if not raw.frame.iloc[positions].duplicated(keep="first").iloc[1:].all():
+            mask[positions] = True
+            problems.add(mask, f"patient {patient} is on rows {_rows_text(numbers)} with "
+                               "different values: none of them is analysed")
+        else:
+            mask[positions[1:]] = True
+            problems.add(mask, f"an identical copy of row {numbers[0]} (patient {patient}), "
+                               "counted once")
+        listed.append(f"{patient} (rows {_rows_text(numbers)})")
+    issues.append(Issue("duplicate_patients",
+                        f"Patient IDs in column {column!r} appear more than once: "
+                        f"{', '.join(listed[:10])}{' and more' if len(listed) > 10 else ''}. "
+                        "Identical copies were counted once; rows that disagree were all "
+                        "excluded."))
+
+
+def _rows_text(numbers: np.ndarray) -> str:
+    shown = [str(n) for n in numbers[:5].tolist()]
+    return ", ".join(shown[:-1]) + f" and {shown[-1]}" + (" ..." if numbers.size > 5 else "")
 
 
 def _near_ties_merged(time: np.ndarray, issues: list[Issue]) -> np.ndarray:
