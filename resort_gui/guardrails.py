@@ -55,6 +55,7 @@ def check_result(result: AnalysisResult,
     settings = settings or GuardrailSettings()
     found: list[Guardrail] = []
     found += no_events(result)
+    found += data_checks(result)
     found += crossing_curves(result, settings)
     found += unstratified_test(result, settings)
     found += few_at_risk(result, settings)
@@ -62,6 +63,20 @@ def check_result(result: AnalysisResult,
     found += median_not_reached(result, settings)
     found += median_from_few(result, settings)
     return tuple(found)
+
+
+DATA_CHECKS = {  # notes from reading the rows that a clinician must see beside the numbers
+    "duplicate_patients": "Patients on more than one row",
+    "implausible_age": "Ages outside 0-120",
+    "start_before_surgery": "Start before surgery",
+}
+
+
+def data_checks(result: AnalysisResult) -> list[Guardrail]:
+    """The rows that look wrong (duplicates, impossible ages, a start before surgery): kept
+    or excluded when the cohort was built, and listed here so that nobody misses them."""
+    return [Guardrail(i.code, DATA_CHECKS[i.code], i.message) for i in result.issues
+            if i.code in DATA_CHECKS]
 
 
 def no_events(result: AnalysisResult) -> list[Guardrail]:

@@ -16,7 +16,12 @@ from resort_gui.domain.spec import TIME_UNITS, AnalysisSpec, Endpoint, EventSour
 from resort_gui.io.cells import NO_WORDS, YES_WORDS, holds_no_event, is_number, natural_key
 from resort_gui.io.columns import ColumnCodes, column_codes, memoised
 from resort_gui.io.dates import looks_like_dates, parse_dates
-from resort_gui.io.roles import censoring_event_values, reads_as_censoring
+from resort_gui.io.roles import (
+    censoring_event_values,
+    is_death_column,
+    name_words,
+    reads_as_censoring,
+)
 from resort_gui.io.subgroups import select_subgroup
 from resort_gui.io.table import RawTable
 from resort_gui.io.timefix import merge_near_ties
@@ -46,6 +51,7 @@ def build_cohort(raw: RawTable, spec: AnalysisSpec) -> tuple[Cohort, list[Issue]
         _duplicate_patients(raw, spec.patient_id, rows, problems, issues)
 
     keep = problems.clean()
+    _implausible_values(raw, spec, rows, keep, issues)
     dropped = np.flatnonzero(~keep)
     excluded = tuple(sorted(
         (*raw.dropped, *(ExcludedRow(r, p, why) for r, p, why in zip(
@@ -84,6 +90,44 @@ def build_cohort(raw: RawTable, spec: AnalysisSpec) -> tuple[Cohort, list[Issue]
     return cohort, issues
 
 
+AGE_WORDS = frozenset({"age", "eta", "alter", "edad"})
+SURGERY_WORDS = frozenset({"nephrectomy", "nefrectomia", "metastasectomy", "metastasectomia",
+                           "surgery", "chirurgia", "intervento", "resection", "resezione"})
+
+
+def _implausible_values(raw: RawTable, spec: AnalysisSpec, rows: np.ndarray, keep: np.ndarray,
+                        issues: list[Issue]) -> None:
+    """Values that do not enter the survival times but say a row may be wrong: an age
+    outside 0-120, a start date (randomisation) before the surgery that the patients had
+    before it. The rows stay in the analysis; a warning names them, for the user to check."""
+    for column in map(str, raw.frame.columns):
+        words = name_words(column)
+        if words & AGE_WORDS and not _is_date_column(raw, column):
+            ages = pd.to_numeric(raw.frame[column], errors="coerce").to_numpy(dtype=float)
+            odd = keep & ((ages < 0) | (ages > 120))
+            if odd.any():
+                issues.append(Issue("implausible_age",
+                                    f"Column {column!r} has ages outside 0-120 in "
+                                    f"{_rows_text(rows[odd])}. Check them; the patients are "
+                                    "analysed."))
+        elif words & SURGERY_WORDS and spec.endpoint.start and _is_date_column(raw, column):
+            start = _dates(raw, spec.endpoint.start, spec.date_format, _Problems(rows.size))
+            surgery = _dates(raw, column, spec.date_format, _Problems(rows.size))
+            odd = keep & (start < surgery).to_numpy()
+            if odd.any():
+                issues.append(Issue("start_before_surgery",
+                                    f"In {_rows_text(rows[odd])} the start date "
+                                    f"({spec.endpoint.start}) is before the date in "
+                                    f"{column!r}, though patients usually start after their "
+                                    "surgery. Check them; the patients are analysed."))
+
+
+def _is_date_column(raw: RawTable, name: str) -> bool:
+    column = raw.frame[name]
+    return column.dtype.kind == "M" or (column.dtype.kind == "O" and memoised(
+        raw, ("looks like dates", name), lambda: looks_like_dates(column)))
+
+
 def _duplicate_patients(raw: RawTable, column: str, rows: np.ndarray, problems: _Problems,
                         issues: list[Issue]) -> None:
     """A patient ID on several rows is one patient, not several: identical copies count
@@ -104,13 +148,13 @@ def _duplicate_patients(raw: RawTable, column: str, rows: np.ndarray, problems: 
         mask = np.zeros(rows.size, dtype=bool)
         if not raw.frame.iloc[positions].duplicated(keep="first").iloc[1:].all():
             mask[positions] = True
-            problems.add(mask, f"patient {patient} is on rows {_rows_text(numbers)} with "
+            problems.add(mask, f"patient {patient} is on {_rows_text(numbers)} with "
                                "different values: none of them is analysed")
         else:
             mask[positions[1:]] = True
             problems.add(mask, f"an identical copy of row {numbers[0]} (patient {patient}), "
                                "counted once")
-        listed.append(f"{patient} (rows {_rows_text(numbers)})")
+        listed.append(f"{patient} ({_rows_text(numbers)})")
     issues.append(Issue("duplicate_patients",
                         f"Patient IDs in column {column!r} appear more than once: "
                         f"{', '.join(listed[:10])}{' and more' if len(listed) > 10 else ''}. "
@@ -119,8 +163,12 @@ def _duplicate_patients(raw: RawTable, column: str, rows: np.ndarray, problems: 
 
 
 def _rows_text(numbers: np.ndarray) -> str:
+    """ "row 7", "rows 3 and 5", "rows 1, 2, 3, 4 and 5 and 3 more"."""
     shown = [str(n) for n in numbers[:5].tolist()]
-    return ", ".join(shown[:-1]) + f" and {shown[-1]}" + (" ..." if numbers.size > 5 else "")
+    if len(shown) == 1:
+        return f"row {shown[0]}"
+    more = f" and {numbers.size - 5} more" if numbers.size > 5 else ""
+    return f"rows {', '.join(shown[:-1])} and {shown[-1]}{more}"
 
 
 def _near_ties_merged(time: np.ndarray, issues: list[Issue]) -> np.ndarray:
@@ -198,8 +246,7 @@ def _endpoint(raw: RawTable, spec: AnalysisSpec, codings: dict[str, list[str]],
 
 def _numeric_time(raw: RawTable, name: str, problems: _Problems) -> np.ndarray:
     column = raw.frame[name]
-    if column.dtype.kind == "M" or (column.dtype.kind == "O" and memoised(
-            raw, ("looks like dates", name), lambda: looks_like_dates(column))):
+    if _is_date_column(raw, name):
         raise InputError("time_is_dates",
                          f"{raw.name}: column {name!r} holds dates, not durations. Give the "
                          "start date with --start and the date of the event or last contact "
@@ -335,7 +382,15 @@ def _dates(raw: RawTable, name: str, order: str | None, problems: _Problems,
     problems.add(needed & codes.missing, f"missing {what} ({name})")
     bad = needed & ~codes.missing & no_date
     problems.add(bad, codes.described(bad, lambda t: f"date {t!r} in {name} is not a date"))
+    future = needed & (dates > today()).to_numpy()
+    problems.add(future, codes.described(future, lambda t: f"date {t!r} in {name} is in the "
+                                                           "future"))
     return dates
+
+
+def today() -> pd.Timestamp:
+    """The end of today: no date the analysis uses may be later."""
+    return pd.Timestamp.today().normalize() + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
 
 
 def _endpoint_from_dates(raw: RawTable, spec: AnalysisSpec, codings: dict[str, list[str]],
@@ -353,11 +408,13 @@ def _endpoint_from_dates(raw: RawTable, spec: AnalysisSpec, codings: dict[str, l
     event_name = np.full(n, "", dtype=object)
     any_event = np.zeros(n, dtype=bool)
     beyond_cutoff = np.zeros(n, dtype=bool)
+    dated_events = []
     for source in endpoint.events:
         assert source.date is not None
         flags = _event_flags(raw, source, codings[source.column], problems, issues)
         when = _dates(raw, source.date, order, problems, needed=flags,
                       what=f"date of {source.column}")
+        dated_events.append((source, flags, when))
         if cutoff is not None:
             after = flags & (when > cutoff).to_numpy()
             beyond_cutoff |= after
@@ -368,6 +425,7 @@ def _endpoint_from_dates(raw: RawTable, spec: AnalysisSpec, codings: dict[str, l
         event_name[earlier] = source.column
         any_event |= flags
     censor_date, censor_reason = _censoring(raw, spec, problems, ~any_event & ~beyond_cutoff)
+    _impossible_event_dates(raw, spec, dated_events, problems)
     if cutoff is not None:
         late = ~any_event & (beyond_cutoff | (censor_date > cutoff).to_numpy())
         censor_date = censor_date.mask(late, cutoff)
@@ -384,6 +442,29 @@ def _endpoint_from_dates(raw: RawTable, spec: AnalysisSpec, codings: dict[str, l
     reason[dated] = event_name[dated] + _day_texts(stop, " on ")[dated]
     return ((days / TIME_UNITS[spec.time_unit]).to_numpy(dtype=np.float64), any_event,
             reason)
+
+
+def _impossible_event_dates(raw: RawTable, spec: AnalysisSpec,
+                            dated_events: list[tuple[EventSource, np.ndarray, pd.Series]],
+                            problems: _Problems) -> None:
+    """An event dated after the patient's death, or (other than death) after the date of
+    last contact, cannot be: nothing is observed after death, and an event is learnt of at
+    a contact. Such rows are excluded with the reason."""
+    deaths = [(s, f, w) for s, f, w in dated_events if is_death_column(s.column)]
+    last = spec.endpoint.last_contact
+    last_dates = (_dates(raw, last, spec.date_format, _Problems(len(raw.frame)))
+                  if last else None)
+    for source, flags, when in dated_events:
+        if is_death_column(source.column):
+            continue
+        for death, died, death_date in deaths:
+            after = flags & died & (when > death_date).to_numpy()
+            problems.add(after, f"the date of {source.column} ({source.date}) is after the "
+                                f"date of death ({death.date})")
+        if last_dates is not None and last != source.date:
+            after = flags & (when > last_dates).to_numpy()
+            problems.add(after, f"the date of {source.column} ({source.date}) is after the "
+                                f"date of last contact ({last})")
 
 
 def _censoring(raw: RawTable, spec: AnalysisSpec, problems: _Problems,

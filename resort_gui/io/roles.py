@@ -139,6 +139,12 @@ def proposed_event_values(column: str, found: list[str],
     return event_values_in(found)
 
 
+def is_death_column(column: str) -> bool:
+    """An event column about death (death, dead, decesso, exitus, OS...), not "alive"."""
+    words = name_words(column)
+    return bool(words & DEATH_WORDS) and not words & CENSOR_WORDS
+
+
 def reads_as_censoring(column: str) -> bool:
     return bool(name_words(column) & CENSOR_WORDS)
 
@@ -244,5 +250,5 @@ def _time(columns: pd.Index, words: Mapping[str, frozenset[str]], sample: pd.Dat
     return candidates[0] if candidates else None
 
 
-__all__ = ["EventGuess", "RoleGuess", "guess_roles", "name_words", "proposed_event_values",
-           "reads_as_censoring"]
+__all__ = ["EventGuess", "RoleGuess", "guess_roles", "is_death_column", "name_words",
+           "proposed_event_values", "reads_as_censoring"]

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from resort_gui import format as fmt
 from resort_gui.domain.results import AnalysisResult
 from resort_gui.export.report import PH_ISSUE
-from resort_gui.guardrails import Guardrail
+from resort_gui.guardrails import DATA_CHECKS, Guardrail
 from resort_gui.io.subgroups import describe
 from resort_gui.summary import (
     TextTable,
@@ -255,7 +255,7 @@ class ResultsPanel(QWidget):
         self.followup.show_table(followup_table(result, options))
         self._show_checks(self.session.guardrails + ph_checks(result, options.decimal))
         notes = [i.message for i in result.issues
-                 if i.code not in ("median_not_reached", "no_events", PH_ISSUE)]
+                 if i.code not in ("median_not_reached", "no_events", PH_ISSUE, *DATA_CHECKS)]
         self.notes.setText("<b>Notes</b><br>" + "<br>".join(_escape(n) for n in notes)
                            if notes else "")
 
