@@ -7,6 +7,8 @@ exclude that row with a reason; problems with the whole table raise ``InputError
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -15,7 +17,14 @@ from resort_gui.domain.errors import InputError, Issue
 from resort_gui.domain.spec import TIME_UNITS, AnalysisSpec, Endpoint, EventSource
 from resort_gui.io.cells import NO_WORDS, YES_WORDS, holds_no_event, is_number, natural_key
 from resort_gui.io.columns import ColumnCodes, column_codes, memoised
-from resort_gui.io.dates import looks_like_dates, parse_dates
+from resort_gui.io.dates import (
+    DATE_ORDERS,
+    DAY_FIRST,
+    MONTH_FIRST,
+    looks_like_dates,
+    order_evidence,
+    parse_dates,
+)
 from resort_gui.io.roles import (
     censoring_event_values,
     is_death_column,
@@ -37,6 +46,8 @@ def build_cohort(raw: RawTable, spec: AnalysisSpec) -> tuple[Cohort, list[Issue]
     """
     _check_columns(raw, spec)
     issues: list[Issue] = list(raw.issues)
+    if spec.date_format is None and spec.endpoint.from_dates:
+        spec = replace(spec, date_format=_sheet_date_order(raw, issues))
     codings = {e.column: _distinct(raw, e.column) for e in spec.endpoint.events}
     raw = select_subgroup(raw, spec.where, issues)
     rows = raw.row_numbers().to_numpy(dtype=np.int64)
@@ -93,6 +104,24 @@ def build_cohort(raw: RawTable, spec: AnalysisSpec) -> tuple[Cohort, list[Issue]
 AGE_WORDS = frozenset({"age", "eta", "alter", "edad"})
 SURGERY_WORDS = frozenset({"nephrectomy", "nefrectomia", "metastasectomy", "metastasectomia",
                            "surgery", "chirurgia", "intervento", "resection", "resezione"})
+
+
+def _sheet_date_order(raw: RawTable, issues: list[Issue]) -> str | None:
+    """Day or month first for every nn/nn/yyyy date of the sheet, decided once from the
+    columns that show it (31/01 can only be day first): a column whose own dates never pass
+    12 is read as its sheet is written. None when no column tells, or columns disagree (then
+    each column is read on its own)."""
+    evidence = {str(c): order_evidence(raw.frame[c]) for c in raw.frame.columns}
+    day = [(c, d) for c, (d, _) in evidence.items() if d]
+    month = [(c, m) for c, (_, m) in evidence.items() if m]
+    if bool(day) == bool(month):
+        return None
+    order, (column, example) = (DAY_FIRST, day[0]) if day else (MONTH_FIRST, month[0])
+    issues.append(Issue("date_order",
+                        f"Dates written as nn/nn/yyyy are read as {DATE_ORDERS[order]} "
+                        f"throughout the sheet, as column {column!r} shows ({example!r}); "
+                        "give --date-format to say otherwise.", severity="info"))
+    return order
 
 
 def _implausible_values(raw: RawTable, spec: AnalysisSpec, rows: np.ndarray, keep: np.ndarray,

@@ -78,6 +78,21 @@ def parse_dates(column: pd.Series, order: str | None = None, label: str = "") ->
     return result
 
 
+def order_evidence(column: pd.Series) -> tuple[str | None, str | None]:
+    """A cell of ``column`` that can only be day first (``31/01/2016``) and one that can only
+    be month first (``01/31/2016``), None where there is none."""
+    if column.dtype.kind != "O" and not pd.api.types.is_string_dtype(column):
+        return None, None
+    text = pd.Series(column.dropna().astype(str).str.strip().unique(), dtype=object)
+    numeric = text.str.extract(_NUMERIC_DMY).dropna()
+    if numeric.empty:
+        return None, None
+    first, second = pd.to_numeric(numeric["p"]), pd.to_numeric(numeric["q"])
+    day = text[first[(first > 12) & (second <= 12)].index]
+    month = text[second[(second > 12) & (first <= 12)].index]
+    return (str(day.iloc[0]) if len(day) else None, str(month.iloc[0]) if len(month) else None)
+
+
 def looks_like_dates(column: pd.Series, sample: int = 200) -> bool:
     """True when most non-empty cells (of the first ``sample``) are dates (for role guessing)."""
     values = column.dropna().head(sample)
