@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from resort_gui.domain.cohort import ExcludedRow
 from resort_gui.domain.errors import InputError, Issue
 from resort_gui.io import layout, readers
 from resort_gui.io.cells import cell_text
+from resort_gui.io.decimals import read_other_decimal_mark
 
 SUFFIXES = tuple(readers.SUFFIX_FAMILY)  # every file type read_table accepts
 PREVIEW_ROWS = 20
@@ -233,6 +234,9 @@ def _read_text(path: Path, header_row: int | None) -> RawTable:
         if len(frame.columns) > len(names.names):  # rows longer than the sample showed
             names = _names(found.grid, found.header, len(frame.columns))
             frame.columns = names.names
+        other = "," if dialect.decimal == "." else "."
+        frame, notes = read_other_decimal_mark(frame, other, path.name)
+        found = replace(found, issues=found.issues + notes)
         rows = np.arange(found.header + 2, found.header + 2 + len(frame), dtype=np.int64)
         return _finish(frame, rows, names, path, found, sha256.result(), dialect.describe(),
                        line_bytes.result() if line_bytes is not None else None)
@@ -287,6 +291,8 @@ def _read_workbook(path: Path, sheet: str | None, header_row: int | None,
     found = _workbook_sheet(path, sheet, header_row)
     names = _names(found.grid, found.header)
     frame = layout.frame_from_grid(found.grid[found.header + 1:], names.names)
+    frame, notes = read_other_decimal_mark(frame, ",.", _where(path, found.sheet))
+    found = replace(found, issues=found.issues + notes)
     rows = np.arange(found.header + 2, found.header + 2 + len(frame), dtype=np.int64)
     return _finish(frame, rows, names, path, found, sha256)
 
