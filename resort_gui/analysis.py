@@ -15,6 +15,7 @@ from resort_gui.conventions import conventions_table
 from resort_gui.domain.cohort import Cohort
 from resort_gui.domain.errors import Issue
 from resort_gui.domain.results import (
+    SMALL_GROUP,
     AnalysisResult,
     CoxModel,
     GroupResult,
@@ -50,7 +51,10 @@ def run_analysis(cohort: Cohort, spec: AnalysisSpec,
     the other columns and sheets (adjusted Cox, competing risks, subgroups, Table 1, adverse
     events, flow). The proportional-hazards test needs no sheets."""
     notes = list(issues)
-    tau = spec.tau if spec.tau is not None else default_tau(cohort)
+    tau = spec.tau
+    if tau is None:
+        tau, tau_note = default_tau(cohort)
+        notes += [tau_note] if tau_note else []
     ticks = time_axis_ticks(float(cohort.time.max(initial=0.0)), cohort.time_unit)
     by_time = _sorted_by_time(cohort)
     curves = kaplan_meier_by_group(by_time.time, by_time.event, by_time.group,
@@ -112,12 +116,25 @@ def _sorted_by_time(cohort: Cohort) -> Cohort:
                    row=np.empty(0, dtype=np.int64), patient=(), reason=())
 
 
-def default_tau(cohort: Cohort) -> float:
-    """The smallest of the groups' largest follow-up times (where every curve is defined)."""
+def default_tau(cohort: Cohort) -> tuple[float, Issue | None]:
+    """The RMST horizon: the smallest of the groups' largest follow-up times (where every
+    curve is defined), among groups of at least ``SMALL_GROUP`` patients: one patient would
+    otherwise drag it to that patient's time. Returns a note naming the groups left out."""
     k = len(cohort.group_labels)
     largest = np.full(k, -np.inf)
     np.maximum.at(largest, cohort.group, cohort.time)
-    return float(largest[np.bincount(cohort.group, minlength=k) > 0].min())
+    sizes = np.bincount(cohort.group, minlength=k)
+    big = sizes >= SMALL_GROUP
+    if not big.any() or big[sizes > 0].all():
+        return float(largest[sizes > 0].min()), None
+    tau = float(largest[big].min())
+    small = [f"{cohort.group_labels[g]} ({sizes[g]} patient{'s' if sizes[g] > 1 else ''})"
+             for g in np.flatnonzero(~big & (sizes > 0))]
+    return tau, Issue("tau_small_groups",
+                      f"The RMST horizon ({tau:g} {cohort.time_unit}) is the shortest of the "
+                      f"largest follow-up times of the groups of at least {SMALL_GROUP} "
+                      f"patients; left out of that choice as too small: {', '.join(small)}.",
+                      severity="info")
 
 
 def _group_result(label: str, km: KaplanMeier, spec: AnalysisSpec, tau: float,

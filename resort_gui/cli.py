@@ -210,9 +210,7 @@ def analyze(argv: list[str]) -> int:
     formats = parse_formats(args.formats)
     size, dpi = parse_size(args.size), parse_dpi(args.dpi)
     run = analyze_file(spec, expected_sha256)
-    for issue in run.result.issues:
-        kind = "note" if issue.severity == "info" else "warning"
-        print(f"{kind}: {issue.message}", file=sys.stderr)
+    print_notes(run.result)
     if run.sha256_changed:
         print(f"warning: {run.raw.name} changed since the analysis file was written "
               "(its SHA-256 differs).", file=sys.stderr)
@@ -220,6 +218,20 @@ def analyze(argv: list[str]) -> int:
     written = write_outputs(run, out, formats, size=size, dpi=dpi, report=args.report)
     print(f"wrote {len(written)} files to {out}")
     return 0
+
+
+def print_notes(result: object) -> None:
+    """The notes, then every point to check as the window and the report list them."""
+    from resort_gui.export.report import points_to_check
+    from resort_gui.guardrails import CHECKED_ISSUES
+    from resort_gui.summary import TextOptions
+
+    for issue in result.issues:  # type: ignore[attr-defined]
+        if issue.code not in CHECKED_ISSUES:
+            kind = "note" if issue.severity == "info" else "warning"
+            print(f"{kind}: {issue.message}", file=sys.stderr)
+    for point in points_to_check(result, TextOptions()):  # type: ignore[arg-type]
+        print(f"check: {point}", file=sys.stderr)
 
 
 def spec_from_args(args: argparse.Namespace) -> tuple[AnalysisSpec, str | None]:

@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from resort_gui import format as fmt
-from resort_gui.domain.results import AnalysisResult, GroupResult, KaplanMeier
+from resort_gui.domain.results import (
+    FEW_EVENTS,
+    SMALL_GROUP,
+    AnalysisResult,
+    GroupResult,
+    KaplanMeier,
+)
+from resort_gui.domain.trial_results import PH_ISSUE
 
 DEFAULT_MIN_AT_RISK = 10
 CROSSING_MARGIN = 0.05  # curves must be this far apart on both sides to "cross" ...
@@ -44,6 +51,7 @@ class GuardrailSettings:
     x_max: float | None = None
     quotes_stratified: bool = True
     names: Mapping[str, str] = field(default_factory=dict)
+    decimal: str = "."
 
     def name(self, label: str) -> str:
         return self.names.get(label, label) or label
@@ -55,7 +63,10 @@ def check_result(result: AnalysisResult,
     settings = settings or GuardrailSettings()
     found: list[Guardrail] = []
     found += no_events(result)
+    found += few_events(result)
+    found += small_groups(result, settings)
     found += data_checks(result)
+    found += proportional_hazards(result, settings)
     found += crossing_curves(result, settings)
     found += unstratified_test(result, settings)
     found += few_at_risk(result, settings)
@@ -72,6 +83,10 @@ DATA_CHECKS = {  # notes from reading the rows that a clinician must see beside 
 }
 
 
+CHECKED_ISSUES = frozenset({"median_not_reached", "no_events", PH_ISSUE, *DATA_CHECKS})
+"""Notes whose content a point to check presents: shown there, not again among the notes."""
+
+
 def data_checks(result: AnalysisResult) -> list[Guardrail]:
     """The rows that look wrong (duplicates, impossible ages, a start before surgery): kept
     or excluded when the cohort was built, and listed here so that nobody misses them."""
@@ -84,11 +99,53 @@ def no_events(result: AnalysisResult) -> list[Guardrail]:
     or a small subgroup, but also what a wrongly chosen event column or value looks like."""
     if result.cohort.event.any():
         return []
-    return [Guardrail("no_events", "No event in these data",
-                      "No patient had the event, so every curve stays at 100%, no median is "
-                      "reached and no test or hazard ratio can be computed. Check that the "
-                      "event column and the values that mean the event are the right ones; "
-                      "an early data cut may truly have none.")]
+    said = [i.message for i in result.issues if i.code == "no_events"][:1]
+    return [Guardrail("no_events", "No event in these data", " ".join(said or [
+        "No patient had the event, so every curve stays at 100%, no median is reached and no "
+        "test or hazard ratio can be computed."]) + " Check that the event column and the "
+        "values that mean the event are the right ones; an early data cut may truly have "
+        "none.")]
+
+
+def proportional_hazards(result: AnalysisResult,
+                         settings: GuardrailSettings) -> list[Guardrail]:
+    """The proportional-hazards test of the Cox model said p < 0.05: one HR can mislead."""
+    if result.ph_test is None or not any(i.code == PH_ISSUE for i in result.issues):
+        return []
+    p = fmt.p_value(result.ph_test.global_p, settings.decimal)
+    return [Guardrail(PH_ISSUE, "The hazards may not be proportional", (
+        f"The test of proportional hazards gives {p}: the hazard ratio may change over "
+        "follow-up, so a single hazard ratio can mislead. Look at the log-log plot: lines "
+        "that are not parallel confirm it."))]
+
+
+def few_events(result: AnalysisResult) -> list[Guardrail]:
+    """A handful of events among many patients: immature data, whatever the curves show."""
+    events, n = int(result.cohort.event.sum()), result.cohort.n
+    if events == 0 or events >= FEW_EVENTS:
+        return []
+    return [Guardrail("few_events", "Few events: immature data",
+                      f"Only {events} event{'s' if events > 1 else ''} among {n} patients. "
+                      "The curves say little yet: medians are not reached or rest on a few "
+                      "patients, and the tests and hazard ratios have little power. A later "
+                      "data cut will say more.")]
+
+
+def small_groups(result: AnalysisResult, settings: GuardrailSettings) -> list[Guardrail]:
+    """A group of a few patients: its curve, median and hazard ratio rest on them alone (one
+    patient gave a Mantel-Haenszel HR of 782, 95% CI 3.4-178,672)."""
+    if len(result.groups) < 2:
+        return []
+    out = []
+    for g in result.groups:
+        if g.n >= SMALL_GROUP:
+            continue
+        who = "1 patient" if g.n == 1 else f"{g.n} patients"
+        out.append(Guardrail("small_group", f"{settings.name(g.label)}: {who} only",
+                             f"Group {settings.name(g.label)} has {who}: its curve, median, "
+                             "hazard ratio and tests rest on them alone and can be far off. "
+                             "Consider merging it with another group or leaving it out."))
+    return out
 
 
 def median_from_few(result: AnalysisResult, settings: GuardrailSettings) -> list[Guardrail]:

@@ -21,7 +21,12 @@ from resort_gui.domain.cohort import Cohort
 from resort_gui.domain.errors import Issue
 from resort_gui.domain.results import CoxModel, GroupTest
 from resort_gui.domain.spec import AnalysisSpec, Endpoint
-from resort_gui.domain.trial_results import CompetingRisks, GrayTest, ProportionalHazardsTest
+from resort_gui.domain.trial_results import (
+    PH_ISSUE,
+    CompetingRisks,
+    GrayTest,
+    ProportionalHazardsTest,
+)
 from resort_gui.flow import participant_flow
 from resort_gui.io.cells import cell_text, natural_key
 from resort_gui.io.design import Design, covariate_design
@@ -156,7 +161,7 @@ def _ph_test(cohort: Cohort, model: CoxModel | None, X: np.ndarray,
     test = cox_zph(cohort.time, cohort.event, X, model)
     if test.global_p < PH_ALPHA:
         out.issues.append(Issue(
-            "proportional_hazards",
+            PH_ISSUE,
             f"The hazards may not be proportional (global test p = {test.global_p:.3f}): the "
             "hazard ratio may change over follow-up, so a single hazard ratio can mislead. "
             "Look at the log-log plot: curves that are not parallel confirm it."))

@@ -31,7 +31,8 @@ def test_analyze_gives_a_result_and_warns(tmp_path: Path, capsys: pytest.Capture
                  "--group", "arm", "--strata", "risk", "--formats", "png", "--out", str(out)])
     assert code == 0
     err = capsys.readouterr().err
-    assert "warning: Column 'recurrence' holds only '0': no patient had the event" in err
+    assert "check: No event in these data. Column 'recurrence' holds only '0': no patient " \
+           "had the event" in err
     summary = pd.read_csv(out / "summary.csv").set_index("group")
     assert summary["events"].tolist() == [0, 0, 0]
     assert summary["median"].isna().all()

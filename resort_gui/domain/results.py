@@ -163,6 +163,10 @@ class CoxModel:
     note: str = ""
 
 
+SMALL_GROUP = 5  # fewer patients cannot carry a curve's end, a default horizon or an HR
+FEW_EVENTS = 10  # fewer events in all say little: immature data, tests without power
+
+
 @dataclass(frozen=True)
 class GroupResult:
     """Everything estimated within one group (or all patients pooled)."""

@@ -18,6 +18,8 @@ from resort_gui.domain.results import FloatArray, IntArray, _Frameable
 ObjectArray = np.ndarray  # of str
 
 
+PH_ISSUE = "proportional_hazards"  # the Issue code when cox.zph gives p < 0.05
+
 @dataclass(frozen=True)
 class ProportionalHazardsTest(_Frameable):
     """Schoenfeld-residual test of proportional hazards, one row per coefficient and a last

@@ -28,7 +28,7 @@ from resort_gui.domain.results import AnalysisResult
 from resort_gui.domain.spec import UNIT_CHOSEN, UNIT_GIVEN, AnalysisSpec
 from resort_gui.flow_diagram import FlowDiagram, flow_diagram, flow_svg
 from resort_gui.forest import build_forest
-from resort_gui.guardrails import GuardrailSettings, check_result
+from resort_gui.guardrails import CHECKED_ISSUES, GuardrailSettings, check_result
 from resort_gui.safety import safety_display
 from resort_gui.summary import (
     TextOptions,
@@ -41,7 +41,6 @@ from resort_gui.summary import (
 )
 from resort_gui.trial_analysis import PH_ALPHA
 
-PH_ISSUE = "proportional_hazards"
 MAX_LISTED_ROWS = 60  # excluded rows named one by one; the CSV has them all
 CONF_TYPE_NAMES = {"log-log": "log(\u2212log) (complementary log-log)", "log": "log",
                    "plain": "linear (plain)"}
@@ -132,8 +131,7 @@ def build_report(result: AnalysisResult, created: datetime | None = None,
         Heading("Results"), *_endpoint_blocks(result, options, "km"),
         *trial_blocks_after(result, options),
     ]
-    notes = [i.message for i in result.issues  # the PH warning has its section
-             if not (i.code == PH_ISSUE and result.ph_test is not None)]
+    notes = [i.message for i in result.issues if i.code not in CHECKED_ISSUES]
     if notes:
         blocks += [Heading("Notes"), *(Paragraph(n, note=True) for n in notes)]
     checks = points_to_check(result, options)
@@ -147,7 +145,8 @@ def build_report(result: AnalysisResult, created: datetime | None = None,
 def points_to_check(result: AnalysisResult, options: TextOptions) -> list[str]:
     """The window's "Points to check" (``guardrails.check_result``) of the primary endpoint
     and of each secondary one, as sentences."""
-    settings = GuardrailSettings(names=options.names, quotes_stratified=options.stratified)
+    settings = GuardrailSettings(names=options.names, quotes_stratified=options.stratified,
+                                 decimal=options.decimal)
     return [f"{prefix}{g.title}. {g.message}"
             for prefix, checked in [("", result), *((f"{r.spec.endpoint.name}: ", r)
                                                    for r in result.secondary)]

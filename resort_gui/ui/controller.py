@@ -463,7 +463,8 @@ class SessionController(QObject):
         p = self.project.presentation
         self.guardrails = check_result(self.result, GuardrailSettings(
             min_at_risk=p.min_at_risk, x_max=self.project.style.x_max,
-            quotes_stratified=p.quote_stratified, names=self.project.style.group_names))
+            quotes_stratified=p.quote_stratified, names=self.project.style.group_names,
+            decimal=self.text_options().decimal))
 
     def is_demo(self) -> bool:
         return self.project is not None and self.spec.source == DEMO_SOURCE

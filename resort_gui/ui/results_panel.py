@@ -30,9 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from resort_gui import format as fmt
-from resort_gui.domain.results import AnalysisResult
-from resort_gui.export.report import PH_ISSUE
-from resort_gui.guardrails import DATA_CHECKS, Guardrail
+from resort_gui.guardrails import CHECKED_ISSUES, PH_ISSUE, Guardrail
 from resort_gui.io.subgroups import describe
 from resort_gui.summary import (
     TextTable,
@@ -245,7 +243,7 @@ class ResultsPanel(QWidget):
         names = [options.name(g.label) for g in result.groups]
         self.heading.setText(f"{endpoint_name(result)[:1].upper()}{endpoint_name(result)[1:]}"
                              + (f": {' vs '.join(names)}" if len(names) > 1 else ""))
-        checks = [g for g in self.session.guardrails if g.severity == "warning"]
+        checks = self.session.guardrails
         flag = (f" <span style='color:#a35a00'>\u26a0 {len(checks)} point"
                 f"{'s' if len(checks) > 1 else ''} to check below.</span>" if checks else "")
         self.subheading.setText(_escape(self._subheading(result)) + flag)
@@ -253,9 +251,9 @@ class ResultsPanel(QWidget):
         self.groups.show_table(group_table(result, options))
         self.comparison.show_table(comparison_table(result, options))
         self.followup.show_table(followup_table(result, options))
-        self._show_checks(self.session.guardrails + ph_checks(result, options.decimal))
+        self._show_checks(self.session.guardrails)
         notes = [i.message for i in result.issues
-                 if i.code not in ("median_not_reached", "no_events", PH_ISSUE, *DATA_CHECKS)]
+                 if i.code not in CHECKED_ISSUES]
         self.notes.setText("<b>Notes</b><br>" + "<br>".join(_escape(n) for n in notes)
                            if notes else "")
 
@@ -354,17 +352,6 @@ class ResultsPanel(QWidget):
     def _on_cut_clicked(self, cut: float) -> None:
         self.session.set_style(replace(self.session.style, x_max=cut),
                                "End the plot where few remain at risk")
-
-
-def ph_checks(result: AnalysisResult, decimal: str = ".") -> tuple[Guardrail, ...]:
-    """The proportional-hazards warning of ``result``, as a point to check."""
-    if result.ph_test is None or not any(i.code == PH_ISSUE for i in result.issues):
-        return ()
-    p = fmt.p_value(result.ph_test.global_p, decimal)
-    return (Guardrail(PH_ISSUE, "The hazards may not be proportional", (
-        f"The test of proportional hazards gives {p}: the hazard ratio may change over "
-        "follow-up, so a single hazard ratio can mislead. Look at the log-log plot: lines "
-        "that are not parallel confirm it.")),)
 
 
 def _left(widget: QWidget) -> QHBoxLayout:

@@ -111,7 +111,8 @@ def test_flow_svg_escapes_reasons(demo_result) -> None:
 
 
 def test_ph_warning_and_adjusted_cox_in_plain_words() -> None:
-    """veteran: Karnofsky's effect fades (cox.zph global p < 0.001): said once, in its section."""
+    """veteran: Karnofsky's effect fades (cox.zph global p < 0.001): said in its section and
+    among the points to check, as the window lists it."""
     from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
     from resort_gui.pipeline import analyze_file
 
@@ -122,7 +123,9 @@ def test_ph_warning_and_adjusted_cox_in_plain_words() -> None:
         group="trt", covariates=("celltype", "karno"), time_unit="days")).result
     report = build_report(result)
     text = report.text()
-    assert text.count("may not be proportional") == 1
+    assert text.count("may not be proportional") == 2
+    assert "The hazards may not be proportional. The test of proportional hazards gives " \
+           "p < 0.001" in text
     assert "The hazards of the adjusted Cox model may not be proportional (p < 0.001" in text
     cox = next(b for b in report.blocks
                if isinstance(b, Table) and b.caption.startswith("Cox model adjusted for"))

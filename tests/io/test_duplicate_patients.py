@@ -48,7 +48,8 @@ def test_analyze_lists_them(tmp_path: Path, capsys: pytest.CaptureFixture) -> No
     assert main(["analyze", str(data), "--time", "rfs_months", "--event", "recurrence",
                  "--group", "arm", "--patient-id", "patient", "--formats", "none",
                  "--out", str(tmp_path / "out")]) == 0
-    assert "warning: Patient IDs in column 'patient' appear more than once" in \
+    assert "check: Patients on more than one row. Patient IDs in column 'patient' appear " \
+           "more than once" in \
         capsys.readouterr().err
     excluded = pd.read_csv(tmp_path / "out" / "excluded_rows.csv")
     assert excluded["row"].tolist() == [5, 7, 8]

@@ -80,8 +80,9 @@ def test_analyze_gives_the_same_decisions_and_points_to_check(
     excluded = pd.read_csv(out / "excluded_rows.csv")
     assert dict(zip(excluded["row"], excluded["reason"], strict=True)) == EXPECTED
     err = capsys.readouterr().err
-    assert "warning: Column 'age' has ages outside 0-120 in row 7." in err
-    assert "warning: In row 6 the start date (date_randomisation) is before the date in " \
+    assert "check: Ages outside 0-120. Column 'age' has ages outside 0-120 in row 7." in err
+    assert "check: Start before surgery. In row 6 the start date (date_randomisation) is " \
+           "before the date in " \
            "'date_nephrectomy'" in err
 
 
