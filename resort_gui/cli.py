@@ -331,11 +331,22 @@ def _parse_landmarks(text: str | None) -> tuple[float, ...]:
                                   f"e.g. 12,24,36; got {text!r}.") from None
 
 
+def _beside(spec: AnalysisSpec, folder: Path) -> AnalysisSpec:
+    """A relative data path is relative to the analysis file's folder, as in a project file,
+    not to wherever the command runs."""
+    from resort_gui.demo import DEMO_SOURCE
+
+    if spec.source in ("", DEMO_SOURCE) or Path(spec.source).is_absolute():
+        return spec
+    return replace(spec, source=str((folder / spec.source).resolve()))
+
+
 def _spec_from_file(path: Path) -> tuple[AnalysisSpec, str | None]:
     """The spec and the input's SHA-256 recorded in an ``analysis.json``."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return spec_from_dict(data["spec"]), data.get("input_sha256")
+        spec = spec_from_dict(data["spec"])
+        return _beside(spec, path.resolve().parent), data.get("input_sha256")
     except FileNotFoundError:
         raise InputError("file_not_found", f"{path}: no such file.") from None
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
