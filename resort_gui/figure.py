@@ -8,6 +8,7 @@ the annotation. Drawing it (pyqtgraph on screen, PNG/TIFF/SVG/PDF on disk) happe
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -122,17 +123,18 @@ def build_figure(result: AnalysisResult, style: FigureStyle | None = None) -> Fi
 
 def annotation(result: AnalysisResult) -> str:
     """"Log-rank p = 0.404" and, for two groups, "HR 1.31 (95% CI 0.70-2.45)" ("Stratified
-    HR" when the groups' Cox model has strata: the log-rank line above it may not)."""
+    HR" when the groups' Cox model has strata: the log-rank line above it may not). What
+    could not be computed is left out: the results say why."""
     lines = []
     stratified = result.test("logrank_stratified")
     logrank = result.test("logrank")
-    if logrank is not None:
+    if logrank is not None and math.isfinite(logrank.p_value):
         lines.append(f"Log-rank {fmt.p_value(logrank.p_value)}")
-    if stratified is not None:
+    if stratified is not None and math.isfinite(stratified.p_value):
         lines.append(f"Stratified log-rank {fmt.p_value(stratified.p_value)}")
     model = "cox_stratified" if result.cox_stratified is not None else "cox"
     hrs = [h for h in result.hazard_ratios if h.model == model]
-    if len(hrs) == 1:
+    if len(hrs) == 1 and math.isfinite(hrs[0].hr):
         h = hrs[0]
         name = "Stratified HR" if model == "cox_stratified" else "HR"
         lines.append(f"{name} {fmt.number(h.hr, 2)} "

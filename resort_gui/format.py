@@ -62,9 +62,15 @@ def survival_text(survival: float, lower: float, upper: float, digits: int = 1,
             f"({interval(lower * 100, upper * 100, digits, decimal, level=level)})")
 
 
+NOT_ESTIMABLE_TEXT = "not estimable"
+
+
 def ratio_text(ratio: float, lower: float, upper: float, digits: int = 2,
                decimal: str = ".", level: float = 0.95) -> str:
-    """A hazard ratio with its CI: "1.40 (95% CI 0.74–2.63)"."""
+    """A hazard ratio with its CI: "1.40 (95% CI 0.74–2.63)"; "not estimable" when the
+    model gave none (never "NE (95% CI NE–NE)": the reason goes beside it)."""
+    if not math.isfinite(ratio):
+        return NOT_ESTIMABLE_TEXT
     return (f"{number(ratio, digits, decimal)} "
             f"({interval(lower, upper, digits, decimal, level=level)})")
 

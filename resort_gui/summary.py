@@ -7,11 +7,15 @@ module only arranges the pieces. No Qt here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from resort_gui import format as fmt
 from resort_gui.domain.results import AnalysisResult, GroupResult, GroupTest, HazardRatio
+from resort_gui.domain.trial_results import PH_ISSUE
 
 UNIT_SINGULAR = {"days": "day", "weeks": "week", "months": "month", "years": "year"}
 HR_LEVEL = 0.95  # the Cox model's intervals are 95% (coxph's default conf.int)
@@ -93,7 +97,9 @@ def comparison_table(result: AnalysisResult, options: TextOptions) -> TextTable:
     for name, label in (("logrank", "Log-rank test"),
                         ("logrank_stratified", "Stratified log-rank test")):
         test = result.test(name)
-        if test is not None:
+        if test is not None and not math.isfinite(test.chisq):
+            rows.append((label, fmt.NOT_ESTIMABLE_TEXT, ""))
+        elif test is not None:
             statistic = f"\u03c7\u00b2 = {fmt.number(test.chisq, 2, d)}, {test.df} df"
             rows.append((label, statistic, fmt.p_value(test.p_value, d)))
     for hr in result.hazard_ratios:
@@ -102,8 +108,11 @@ def comparison_table(result: AnalysisResult, options: TextOptions) -> TextTable:
         rows.append((f"HR {options.name(hr.group)} vs {options.name(hr.reference)}, "
                      f"{COX_MODELS[hr.model]}",
                      fmt.ratio_text(hr.hr, hr.ci_lower, hr.ci_upper, 2, d, HR_LEVEL),
-                     fmt.p_value(hr.p_value, d)))
+                     fmt.p_value(hr.p_value, d) if math.isfinite(hr.p_value) else ""))
     note = "HR: hazard ratio; below 1 favours the group named first."
+    why = cox_not_estimable(result)
+    if why:
+        note += f" The hazard ratio is not estimable: {why}"
     if result.spec.strata:
         note += f" Strata: {_and_list(result.spec.strata)}."
     return TextTable("Comparison of groups", ("", "Estimate", "p"), tuple(rows), note)
@@ -136,7 +145,7 @@ def _median_phrase(group: GroupResult, unit: str, options: TextOptions, level: f
     td = fmt.time_digits(unit)
     ci = fmt.interval(lower, upper, td, options.decimal, fmt.NOT_REACHED, level)
     if not reached:
-        return f"not reached ({ci})"
+        return f"not reached ({ci})" if math.isfinite(lower) else "not reached"
     return f"{fmt.time_value(median, td, options.decimal)} {unit} ({ci})"
 
 
@@ -151,7 +160,7 @@ def _median_sentence(result: AnalysisResult, options: TextOptions) -> str:
     joined = " versus ".join(phrases) if len(phrases) == 2 else _and_list(phrases)
     test = quoted_test(result, options)
     p_text = ""
-    if test is not None:
+    if test is not None and math.isfinite(test.p_value):
         label = "stratified log-rank" if test.name == "logrank_stratified" else "log-rank"
         p_text = f" ({label} {fmt.p_value(test.p_value, options.decimal)})"
     return f"{lead}{joined}{p_text}."
@@ -171,10 +180,34 @@ def quoted_hazard_ratios(result: AnalysisResult, options: TextOptions) -> list[H
     return [h for h in result.hazard_ratios if h.model == model]
 
 
+def cox_not_estimable(result: AnalysisResult) -> str:
+    """Why the groups' Cox model gave no hazard ratio ("" when it gave them)."""
+    notes = [m.note for m in (result.cox, result.cox_stratified) if m is not None and m.note
+             and not np.isfinite(m.coef).any()]
+    return notes[0] if notes else ""
+
+
 def _hazard_sentence(result: AnalysisResult, options: TextOptions) -> str:
     hrs = quoted_hazard_ratios(result, options)
     if not hrs:
         return ""
+    if not any(math.isfinite(h.hr) for h in hrs):
+        why = cox_not_estimable(result) or "the Cox model could not be fitted."
+        return f"The hazard ratio could not be estimated: {why[:1].lower()}{why[1:]}"
+    return _hazard_values(result, hrs, options) + _ph_caveat(result, options)
+
+
+def _ph_caveat(result: AnalysisResult, options: TextOptions) -> str:
+    """The hazards may not be proportional: a single HR is quoted with that said."""
+    if result.ph_test is None or not any(i.code == PH_ISSUE for i in result.issues):
+        return ""
+    p = fmt.p_value(result.ph_test.global_p, options.decimal)
+    return (f" The hazards may not be proportional (test of proportional hazards {p}), so "
+            "this single hazard ratio averages an effect that changes over follow-up.")
+
+
+def _hazard_values(result: AnalysisResult, hrs: list[HazardRatio],
+                   options: TextOptions) -> str:
     d = options.decimal
     texts = [f"{fmt.ratio_text(h.hr, h.ci_lower, h.ci_upper, 2, d, HR_LEVEL)} for "
              f"{options.name(h.group)}" for h in hrs]

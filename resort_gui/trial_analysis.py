@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from resort_gui import format as fmt
 from resort_gui.baseline import baseline_table
 from resort_gui.domain.cohort import Cohort
 from resort_gui.domain.errors import Issue
@@ -162,7 +163,7 @@ def _ph_test(cohort: Cohort, model: CoxModel | None, X: np.ndarray,
     if test.global_p < PH_ALPHA:
         out.issues.append(Issue(
             PH_ISSUE,
-            f"The hazards may not be proportional (global test p = {test.global_p:.3f}): the "
+            f"The hazards may not be proportional (global test {fmt.p_value(test.global_p)}): the "
             "hazard ratio may change over follow-up, so a single hazard ratio can mislead. "
             "Look at the log-log plot: curves that are not parallel confirm it."))
     return test

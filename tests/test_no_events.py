@@ -41,3 +41,25 @@ def test_analyze_gives_a_result_and_warns(tmp_path: Path, capsys: pytest.Capture
     tests = pd.read_csv(out / "tests.csv").set_index("test")
     assert tests.loc[["logrank", "logrank_stratified"], "p_value"].isna().all()
     assert (out / "km.png").stat().st_size > 0
+
+
+def test_nothing_reads_ne_where_nothing_could_be_estimated(tmp_path: Path) -> None:
+    """Not "NE (95% CI NE-NE)" or "p NE": 'not estimable' and why, and the figure leaves
+    the line out."""
+    from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
+    from resort_gui.figure import annotation
+    from resort_gui.pipeline import analyze_file
+    from resort_gui.summary import TextOptions, comparison_table, results_sentence
+
+    data = early_cut(tmp_path / "early_cut.csv")
+    result = analyze_file(AnalysisSpec(
+        source=str(data), endpoint=Endpoint(time="rfs_months",
+                                            events=(EventSource("recurrence"),)),
+        group="arm", strata=("risk",), time_unit="months")).result
+    table = comparison_table(result, TextOptions())
+    shown = " ".join(" ".join(row) for row in table.rows) + table.note
+    sentence = results_sentence(result, TextOptions())
+    assert "NE" not in shown.split() and "NE" not in sentence and "NR\u2013NR" not in sentence
+    assert "not estimable" in shown and "No events" in table.note
+    assert "The hazard ratio could not be estimated: no events" in sentence
+    assert annotation(result) == ""

@@ -111,8 +111,8 @@ def test_flow_svg_escapes_reasons(demo_result) -> None:
 
 
 def test_ph_warning_and_adjusted_cox_in_plain_words() -> None:
-    """veteran: Karnofsky's effect fades (cox.zph global p < 0.001): said in its section and
-    among the points to check, as the window lists it."""
+    """veteran: Karnofsky's effect fades (cox.zph global p < 0.001): said in its section,
+    among the points to check (as the window lists it) and beside the sentence's HR."""
     from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
     from resort_gui.pipeline import analyze_file
 
@@ -123,7 +123,8 @@ def test_ph_warning_and_adjusted_cox_in_plain_words() -> None:
         group="trt", covariates=("celltype", "karno"), time_unit="days")).result
     report = build_report(result)
     text = report.text()
-    assert text.count("may not be proportional") == 2
+    assert text.count("may not be proportional") == 3
+    assert "(test of proportional hazards p < 0.001), so this single hazard ratio" in text
     assert "The hazards may not be proportional. The test of proportional hazards gives " \
            "p < 0.001" in text
     assert "The hazards of the adjusted Cox model may not be proportional (p < 0.001" in text
