@@ -25,10 +25,11 @@ from resort_gui import format as fmt
 from resort_gui.baseline import baseline_display
 from resort_gui.demo import source_path
 from resort_gui.domain.results import AnalysisResult
-from resort_gui.domain.spec import UNIT_CHOSEN, UNIT_GIVEN, AnalysisSpec
+from resort_gui.domain.spec import UNIT_CHOSEN, UNIT_GIVEN, AnalysisSpec, EventSource
 from resort_gui.flow_diagram import FlowDiagram, flow_diagram, flow_svg
 from resort_gui.forest import build_forest
 from resort_gui.guardrails import CHECKED_ISSUES, GuardrailSettings, check_result
+from resort_gui.io.roles import reads_as_censoring
 from resort_gui.safety import safety_display
 from resort_gui.summary import (
     TextOptions,
@@ -274,18 +275,25 @@ def methods_paragraph(result: AnalysisResult) -> str:
 
 def _endpoint_sentence(spec: AnalysisSpec) -> str:
     e = spec.endpoint
-    events = _join([f"{s.column} ({', '.join(s.values) or 'event values guessed'})"
-                    for s in e.events])
+    events = _join([_event_condition(s) for s in e.events])
     if e.time is not None:
         return (f"{e.name} time was taken from the column {e.time} in {spec.time_unit} "
-                f"({_unit_reason(spec)}); an event was recorded in {events}, other patients "
-                "were censored.")
+                f"({_unit_reason(spec)}); an event was recorded when {events}, other "
+                "patients were censored.")
     days = "" if spec.time_unit == "days" else \
         f" and converted to {spec.time_unit} ({_unit_days(spec.time_unit)} days each)"
     censor = f" at {e.last_contact}" if e.last_contact else " at their last date"
-    return (f"{e.name} was measured from {e.start} to the earliest event among {events}, "
+    either = " or ".join(_event_condition(s) for s in e.events)
+    return (f"{e.name} was measured from {e.start} to the earliest event ({either}), "
             f"each at its date; patients without an event were censored{censor}. Times were "
             f"computed in days{days}.")
+
+
+def _event_condition(source: EventSource) -> str:
+    """ "dead = yes", "status = 1 or 2", "CNSR = 0"; the coding read from the column when
+    no value was given ("relapse = yes or 1", "CNSR = 0", a censoring flag)."""
+    values = source.values or (("0",) if reads_as_censoring(source.column) else ("yes", "1"))
+    return f"{source.column} = {' or '.join(values)}"
 
 
 def _unit_reason(spec: AnalysisSpec) -> str:

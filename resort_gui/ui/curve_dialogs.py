@@ -4,6 +4,7 @@ assumption (``LogLogDialog``) and the cumulative incidence curves of competing r
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
@@ -56,8 +57,14 @@ class LogLogDialog(_PlotDialog):
             if not x.size:
                 continue
             pen = pg.mkPen(PALETTE[index % len(PALETTE)], width=2)
-            self.curves.append(self.plot.plot(x, y, pen=pen,
+            self.curves.append(self.plot.plot(*steps(x, y), pen=pen,
                                               name=options.name(group.label)))
+
+
+def steps(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The vertices of a step function that holds ``y[i]`` from ``x[i]`` to ``x[i + 1]``,
+    as R draws a survival curve (a line through the points would draw diagonals)."""
+    return np.repeat(x, 2)[1:], np.repeat(y, 2)[:-1]
 
 
 class CumulativeIncidenceDialog(_PlotDialog):

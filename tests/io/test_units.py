@@ -72,6 +72,7 @@ def test_lung_in_days_is_read_as_days_and_says_why(tmp_path: Path) -> None:
     assert spec["time_unit"] == "days" and "1022" in spec["time_unit_reason"]
     report = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "in days (its whole numbers reach 1022, more than 20 years" in report
+    assert "an event was recorded when status = 2, other patients were censored" in report
 
 
 def test_a_unit_given_is_kept_and_dates_report_in_months() -> None:
