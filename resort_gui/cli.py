@@ -147,6 +147,9 @@ def analyze_parser() -> argparse.ArgumentParser:
                         "or WxH in mm such as 100x80mm")
     p.add_argument("--report", action="store_true",
                    help="also write report.pdf and report.html (methods, results, figure)")
+    p.add_argument("--decimal", choices=tuple(DECIMAL_MARKS), default="point",
+                   help="the decimal mark of the figure and the report: point (0.95) or "
+                        "comma (0,95); the CSV files always use a point (default: point)")
     p.add_argument("--out", default="resort-results", help="output folder")
     return p
 
@@ -199,6 +202,9 @@ def _trial_options(args: argparse.Namespace, strata: tuple[str, ...]) -> dict[st
     return options
 
 
+DECIMAL_MARKS = {"point": ".", "comma": ","}
+
+
 def analyze(argv: list[str]) -> int:
     from resort_gui.pipeline import analyze_file, write_outputs
 
@@ -215,7 +221,8 @@ def analyze(argv: list[str]) -> int:
         print(f"warning: {run.raw.name} changed since the analysis file was written "
               "(its SHA-256 differs).", file=sys.stderr)
     out = Path(args.out)
-    written = write_outputs(run, out, formats, size=size, dpi=dpi, report=args.report)
+    written = write_outputs(run, out, formats, size=size, dpi=dpi, report=args.report,
+                            decimal=DECIMAL_MARKS[args.decimal])
     print(f"wrote {len(written)} files to {out}")
     return 0
 

@@ -50,6 +50,7 @@ class FigureStyle:
     x_max: float | None = None
     group_names: dict[str, str] = field(default_factory=dict)
     colours: dict[str, str] = field(default_factory=dict)
+    decimal: str = "."  # the window sets it from its Presentation, analyze from --decimal
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class FigureModel:
     annotation: str
     landmarks: tuple[float, ...]
     font_size: float
+    decimal: str = "."  # of the axis labels and the annotation
 
 
 def build_figure(result: AnalysisResult, style: FigureStyle | None = None) -> FigureModel:
@@ -115,13 +117,14 @@ def build_figure(result: AnalysisResult, style: FigureStyle | None = None) -> Fi
         x_max=x_max,
         curves=curves,
         risk_blocks=_risk_blocks(result, curves, style) if style.show_risk_table else (),
-        annotation=annotation(result) if style.show_annotation else "",
+        annotation=annotation(result, style.decimal) if style.show_annotation else "",
         landmarks=tuple(result.spec.landmarks) if style.show_landmark_lines else (),
         font_size=style.font_size,
+        decimal=style.decimal,
     )
 
 
-def annotation(result: AnalysisResult) -> str:
+def annotation(result: AnalysisResult, decimal: str = ".") -> str:
     """"Log-rank p = 0.404" and, for two groups, "HR 1.31 (95% CI 0.70-2.45)" ("Stratified
     HR" when the groups' Cox model has strata: the log-rank line above it may not). What
     could not be computed is left out: the results say why."""
@@ -129,16 +132,16 @@ def annotation(result: AnalysisResult) -> str:
     stratified = result.test("logrank_stratified")
     logrank = result.test("logrank")
     if logrank is not None and math.isfinite(logrank.p_value):
-        lines.append(f"Log-rank {fmt.p_value(logrank.p_value)}")
+        lines.append(f"Log-rank {fmt.p_value(logrank.p_value, decimal)}")
     if stratified is not None and math.isfinite(stratified.p_value):
-        lines.append(f"Stratified log-rank {fmt.p_value(stratified.p_value)}")
+        lines.append(f"Stratified log-rank {fmt.p_value(stratified.p_value, decimal)}")
     model = "cox_stratified" if result.cox_stratified is not None else "cox"
     hrs = [h for h in result.hazard_ratios if h.model == model]
     if len(hrs) == 1 and math.isfinite(hrs[0].hr):
         h = hrs[0]
         name = "Stratified HR" if model == "cox_stratified" else "HR"
-        lines.append(f"{name} {fmt.number(h.hr, 2)} "
-                     f"({fmt.interval(h.ci_lower, h.ci_upper, 2)})")
+        lines.append(f"{name} {fmt.number(h.hr, 2, decimal)} "
+                     f"({fmt.interval(h.ci_lower, h.ci_upper, 2, decimal)})")
     return "\n".join(lines)
 
 

@@ -20,9 +20,11 @@ from resort_gui.export.figure_options import DEFAULT_SIZE, FigureSize
 from resort_gui.export.safe_write import write_atomically
 from resort_gui.export.trial_tables import endpoint_slug
 from resort_gui.export.xlsx import write_tables
+from resort_gui.figure import FigureStyle
 from resort_gui.io import RawTable, build_cohort, read_table
 from resort_gui.io.sheets import read_trial_sheets
 from resort_gui.io.units import resolve_time_unit
+from resort_gui.summary import TextOptions
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,11 @@ def analyze_file(spec: AnalysisSpec, expected_sha256: str | None = None) -> Run:
 
 def write_outputs(run: Run, out: Path, formats: tuple[str, ...], *,
                   size: FigureSize = DEFAULT_SIZE, dpi: int = 300,
-                  report: bool = False) -> list[Path]:
+                  report: bool = False, decimal: str = ".") -> list[Path]:
     """Write every table as CSV and as one workbook (``results.xlsx``), ``analysis.json``,
     the figure in ``formats`` at ``size`` and ``dpi``, and with ``report`` the report
-    (``report.pdf``, ``report.html``) into ``out``; replaces only the files it writes, never
+    (``report.pdf``, ``report.html``) into ``out``, the figure and the report with the
+    ``decimal`` mark (the CSV files keep a point); replaces only the files it writes, never
     the input file."""
     protect = (run.raw.path,)
     created = datetime.now().astimezone()
@@ -62,12 +65,13 @@ def write_outputs(run: Run, out: Path, formats: tuple[str, ...], *,
         from resort_gui.ui.render import render_figure
         from resort_gui.ui.report_pdf import write_report
 
+        style = FigureStyle(decimal=decimal)
         written += render_figure(run.result, out / "km", formats, size=size, dpi=dpi,
-                                 protect=protect)
+                                 style=style, protect=protect)
         for secondary in run.result.secondary:
             stem = out / f"km_{endpoint_slug(secondary.spec.endpoint.name)}"
             written += render_figure(secondary, stem, formats, size=size, dpi=dpi,
-                                     protect=protect)
+                                     style=style, protect=protect)
         if formats and run.result.subgroups is not None:
             from resort_gui.ui.forest_plot import render_forest
 
@@ -75,7 +79,7 @@ def write_outputs(run: Run, out: Path, formats: tuple[str, ...], *,
                                      protect=protect)
         if report:
             written += write_report(run.result, out / "report", created=created,
-                                    protect=protect)
+                                    options=TextOptions(decimal=decimal), protect=protect)
     return written
 
 

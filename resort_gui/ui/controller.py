@@ -417,8 +417,10 @@ class SessionController(QObject):
 
     @property
     def style(self) -> FigureStyle:
+        """The figure's style, its numbers written with the presentation's decimal mark
+        (the one setting of the decimal mark)."""
         assert self.project is not None
-        return self.project.style
+        return replace(self.project.style, decimal=self.project.presentation.decimal)
 
     def text_options(self) -> TextOptions:
         """How the results panel and the sentence write numbers and names."""

@@ -283,7 +283,8 @@ class ExportDialog(QDialog):
     def _prepare(self):
         """Lay out and record the figures here (GUI thread); return the worker's function."""
         folder, protect = self.folder(), (self.input_path,)
-        options = TextOptions(names=dict(self.style.group_names) if self.style else {})
+        options = TextOptions(names=dict(self.style.group_names),
+                              decimal=self.style.decimal) if self.style else TextOptions()
         created = datetime.now().astimezone()
         jobs: list[FileJob] = figure_jobs(self.result, folder / "km", self.formats(),
                                           size=self.figure_size(), dpi=self.dpi(),

@@ -18,6 +18,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
+from resort_gui import format as fmt
 from resort_gui.figure import Curve, FigureModel, RiskBlock
 from resort_gui.ui.qt_app import figure_font
 
@@ -131,12 +132,14 @@ class KMFigureWidget(pg.GraphicsLayoutWidget):
         plot.setLabel("bottom", model.x_label, color="#000000")
         plot.setLabel("left", model.y_label, color="#000000")
         top = model.y_scale
-        y_ticks = [(v * top, _y_tick_text(v * top, top)) for v in np.linspace(0, 1, 6)]
+        y_ticks = [(v * top, _y_tick_text(v * top, top, model.decimal))
+                   for v in np.linspace(0, 1, 6)]
         left = plot.getAxis("left")
         left.setTicks([y_ticks])
         widest = max(QFontMetricsF(figure_font(px)).horizontalAdvance(t) for _, t in y_ticks)
         left.title_offset = widest + px * 0.8
-        plot.getAxis("bottom").setTicks([[(t, _tick_text(t)) for t in model.x_ticks]])
+        plot.getAxis("bottom").setTicks([[(t, _tick_text(t, model.decimal))
+                                          for t in model.x_ticks]])
         for name in ("left", "bottom"):
             plot.getAxis(name).resizeEvent()  # centres a changed title (pyqtgraph does on resize)
         plot.setXRange(0, model.x_max, padding=0.02)
@@ -246,7 +249,7 @@ def ticks_that_fit(model: FigureModel, px: float, plot_width: float) -> FigureMo
     if ticks.size < 3 or plot_width <= 0:
         return model
     metrics = QFontMetricsF(figure_font(px))
-    texts = [_tick_text(t) for t in ticks] + [
+    texts = [_tick_text(t, model.decimal) for t in ticks] + [
         str(c) for block in model.risk_blocks for row in block.rows for c in row.counts]
     needed = max(metrics.horizontalAdvance(t) for t in texts) + metrics.horizontalAdvance("  ")
     px_per_unit = plot_width / (model.x_max * 1.04)  # the x range is padded by 2% each side
@@ -275,7 +278,8 @@ def elided(text: str, px: float, room: float) -> str:
 def left_axis_width(model: FigureModel, px: float, content_width: float) -> int:
     """One width for every left axis (KM plot and risk tables), so their x positions line up:
     room for the widest tick or (elided) group label, the tick offset and the axis title."""
-    labels = [_y_tick_text(v * model.y_scale, model.y_scale) for v in np.linspace(0, 1, 6)]
+    labels = [_y_tick_text(v * model.y_scale, model.y_scale, model.decimal)
+              for v in np.linspace(0, 1, 6)]
     room = label_room(content_width, px)
     labels += [elided(r.label, px, room) for b in model.risk_blocks for r in b.rows]
     metrics = QFontMetricsF(figure_font(px))
@@ -381,10 +385,11 @@ class _LeftAxis(pg.AxisItem):
         self.label.setPos(max(0.0, x), self.label.pos().y())
 
 
-def _y_tick_text(value: float, top: float) -> str:
+def _y_tick_text(value: float, top: float, decimal: str = ".") -> str:
     """0.0, 0.2, ... 1.0 for probabilities (one decimal throughout), 0, 20, ... 100 for %."""
-    return f"{value:.1f}" if top == 1 else _tick_text(value)
+    return fmt.number(value, 1, decimal) if top == 1 else _tick_text(value, decimal)
 
 
-def _tick_text(value: float) -> str:
-    return f"{value:g}" if abs(value - round(value)) > 1e-9 else str(int(round(value)))
+def _tick_text(value: float, decimal: str = ".") -> str:
+    whole = abs(value - round(value)) <= 1e-9
+    return str(int(round(value))) if whole else f"{value:g}".replace(".", decimal)

@@ -59,6 +59,7 @@ class PlotPanel(QWidget):
         layout.addLayout(self.stack)
         session.result_changed.connect(self.refresh)
         session.style_changed.connect(self.refresh)
+        session.presentation_changed.connect(self.refresh)  # the decimal mark
         session.table_loaded.connect(self.refresh)
         self.refresh()
 

@@ -60,6 +60,7 @@ from resort_gui.export.report import (
     build_report,
     report_html,
 )
+from resort_gui.figure import FigureStyle
 from resort_gui.flow_diagram import FlowDiagram
 from resort_gui.forest import build_forest
 from resort_gui.summary import TextOptions
@@ -90,16 +91,20 @@ def report_jobs(result: AnalysisResult, stem: Path, *, created: datetime | None 
     """``stem.pdf`` and ``stem.html``: the figures are recorded here (GUI thread), the files
     are made by the jobs (any thread)."""
     report = build_report(result, created, options)
-    figures = {key: record_report_figure(result, key) for key in report.figure_keys()}
+    figures = {key: record_report_figure(result, key, options)
+               for key in report.figure_keys()}
     return [(stem.with_suffix(".pdf"), partial(report_pdf, report, figures)),
             (stem.with_suffix(".html"),
              lambda: report_html(report, {k: encode_figure(f, "svg", 0)
                                           for k, f in figures.items()}).encode("utf-8"))]
 
 
-def record_report_figure(result: AnalysisResult, key: str) -> RecordedFigure:
+def record_report_figure(result: AnalysisResult, key: str,
+                         options: TextOptions | None = None) -> RecordedFigure:
     """The figure a ``FigureBlock.key`` names, recorded at the report's width and 96 dpi:
-    ``km``, ``km:<secondary endpoint>`` or ``forest:<group>``."""
+    ``km``, ``km:<secondary endpoint>`` or ``forest:<group>``; group names and the decimal
+    mark as the report's text writes them."""
+    options = options or TextOptions()
     kind, _, name = key.partition(":")
     size = REPORT_FIGURE_SIZE
     if kind == "forest":
@@ -109,7 +114,8 @@ def record_report_figure(result: AnalysisResult, key: str) -> RecordedFigure:
                              LOGICAL_DPI)
     if name:
         result = next(r for r in result.secondary if r.spec.endpoint.name == name)
-    model = figure_model(result, size)
+    style = FigureStyle(group_names=dict(options.names), decimal=options.decimal)
+    model = figure_model(result, size, style)
     return record_figure(model, size.width_mm, figure_height(model, size), LOGICAL_DPI)
 
 

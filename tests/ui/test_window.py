@@ -236,6 +236,10 @@ def test_decimal_comma_everywhere(qtbot, window) -> None:
     sentence = window.results_panel.sentence.text()
     assert "36,5 months" in sentence and "36.5" not in sentence
     assert table_cells(window.results_panel.groups)["Median, months"][0].startswith("36,5")
+    model = window.plot_panel.model  # the figure too: its axis and its annotation
+    assert model.decimal == "," and "p = 0,296" in model.annotation
+    left = window.plot_panel.figure.km_plot.getAxis("left")
+    assert "0,2" in [text for _, text in left._tickLevels[0]]
 
 
 def test_save_and_reopen_a_project(qtbot, window, dialogs, tmp_path: Path) -> None:
