@@ -113,9 +113,104 @@ def comparison_table(result: AnalysisResult, options: TextOptions) -> TextTable:
     why = cox_not_estimable(result)
     if why:
         note += f" The hazard ratio is not estimable: {why}"
+    if len(result.groups) > 2:
+        note += (" With more than two groups each hazard ratio comes from one Cox model of "
+                 "all groups; a model of each pair on its own patients (hazard_ratios.csv, "
+                 "cox_efron) can differ.")
     if result.spec.strata:
         note += f" Strata: {_and_list(result.spec.strata)}."
     return TextTable("Comparison of groups", ("", "Estimate", "p"), tuple(rows), note)
+
+
+ADJUSTMENT_NAMES = {"holm": "Holm", "bonferroni": "Bonferroni", "BH": "Benjamini-Hochberg",
+                    "none": "no"}
+
+
+def differences_table(result: AnalysisResult, options: TextOptions) -> TextTable:
+    """Each group minus the reference: Kaplan-Meier survival at each landmark and the
+    restricted mean survival time, with CI and p. Neither assumes proportional hazards."""
+    d, level = options.decimal, result.spec.conf_level
+    unit = unit_of(result)
+    rows: list[tuple[str, ...]] = []
+    what = endpoint_name(result)
+    what = what[:1].upper() + what[1:]
+    for m in result.milestones:
+        pair = f"{options.name(m.group)} \u2212 {options.name(m.reference)}"
+        for i, t in enumerate(m.time.tolist()):
+            rows.append((f"{what} at {fmt.number(t, _digits(t), d)} {unit}, "
+                         f"{pair}",
+                         _difference(m.difference[i] * 100, m.ci_lower[i] * 100,
+                                     m.ci_upper[i] * 100, " points", d, level),
+                         _p(m.p_value[i], d)))
+    td = fmt.time_digits(unit)
+    for r in result.rmst_differences:
+        rows.append((f"RMST to {fmt.number(r.tau, td, d)} {unit}, {options.name(r.group)} "
+                     f"\u2212 {options.name(r.reference)}",
+                     _difference(r.difference, r.ci_lower, r.ci_upper, f" {unit}", d, level,
+                                 td), _p(r.p_value, d)))
+    note = ("Group minus reference: survival in percentage points (Kaplan-Meier, Greenwood "
+            "standard errors) and restricted mean survival time; neither assumes "
+            "proportional hazards.")
+    return TextTable("Differences from the reference", ("", "Difference", "p"), tuple(rows),
+                     note)
+
+
+def pairwise_table(result: AnalysisResult, options: TextOptions) -> TextTable:
+    """Three or more groups: the log-rank test of each pair on its own patients, with the
+    multiple-comparison adjustment, and the test for trend with its scores."""
+    d = options.decimal
+    rows: list[tuple[str, ...]] = []
+    quoted = quoted_test(result, options)
+    wanted = "logrank_stratified" if quoted is not None and quoted.name.endswith(
+        "_stratified") else "logrank"
+    pairs = [c for c in result.pairwise if c.test == wanted]
+    for c in pairs:
+        rows.append((f"{options.name(c.group1)} vs {options.name(c.group2)}",
+                     _statistic(c.chisq, c.df, d), _p(c.p_value, d), _p(c.p_adjusted, d)))
+    for trend in result.trend:
+        if trend.name.endswith("_stratified") != wanted.endswith("_stratified"):
+            continue
+        order = ", ".join(f"{options.name(g.label)} = {fmt.number(s, _digits(s), d)}"
+                          for g, s in zip(result.groups, trend.scores.tolist(), strict=True))
+        rows.append((f"Test for trend ({order})", _statistic(trend.chisq, trend.df, d),
+                     _p(trend.p_value, d), ""))
+    if not pairs:
+        return TextTable("Pairs of groups", ("", "Log-rank", "p", "p adjusted"), (), "")
+    method = ADJUSTMENT_NAMES.get(pairs[0].method, pairs[0].method)
+    kind = "stratified log-rank" if wanted.endswith("_stratified") else "log-rank"
+    note = (f"Each pair compared by the {kind} test on its own patients; p adjusted by "
+            f"{method} for {len(pairs)} comparisons. The test for trend scores the groups "
+            "in the order shown; it means something only when that order does.")
+    return TextTable("Pairs of groups", ("", "Log-rank", "p", "p adjusted"), tuple(rows),
+                     note)
+
+
+def _statistic(chisq: float, df: int, d: str) -> str:
+    if not math.isfinite(chisq):
+        return fmt.NOT_ESTIMABLE_TEXT
+    return f"\u03c7\u00b2 = {fmt.number(chisq, 2, d)}, {df} df"
+
+
+def _p(p: float, d: str) -> str:
+    return fmt.p_value(p, d) if math.isfinite(p) else ""
+
+
+def _digits(value: float) -> int:
+    return 0 if float(value).is_integer() else 1
+
+
+def _difference(value: float, lower: float, upper: float, suffix: str, d: str, level: float,
+                digits: int = 1) -> str:
+    """"−9.4 points (95% CI −32.7 to 13.9)": "to", since a dash reads as a minus."""
+    if not math.isfinite(value):
+        return fmt.NOT_ESTIMABLE_TEXT
+    ci = f" ({round(level * 100):g}% CI {_signed(lower, digits, d)} to " \
+         f"{_signed(upper, digits, d)})" if math.isfinite(lower) else ""
+    return f"{_signed(value, digits, d)}{suffix}{ci}"
+
+
+def _signed(value: float, digits: int, d: str) -> str:
+    return fmt.number(value, digits, d).replace("-", "\u2212")
 
 
 def followup_table(result: AnalysisResult, options: TextOptions) -> TextTable:
@@ -202,8 +297,21 @@ def _ph_caveat(result: AnalysisResult, options: TextOptions) -> str:
     if result.ph_test is None or not any(i.code == PH_ISSUE for i in result.issues):
         return ""
     p = fmt.p_value(result.ph_test.global_p, options.decimal)
-    return (f" The hazards may not be proportional (test of proportional hazards {p}), so "
+    text = (f" The hazards may not be proportional (test of proportional hazards {p}), so "
             "this single hazard ratio averages an effect that changes over follow-up.")
+    rmst = [r for r in result.rmst_differences if math.isfinite(r.difference)]
+    if len(rmst) == 1:
+        r, unit, d = rmst[0], unit_of(result), options.decimal
+        td = fmt.time_digits(unit)
+        value = _signed(r.difference, td, d)
+        units = UNIT_SINGULAR.get(unit, unit) if value.lstrip("\u2212") == "1" else unit
+        level = f"{round(result.spec.conf_level * 100):g}% CI"
+        text += (f" The restricted mean {endpoint_name(result)} time to "
+                 f"{fmt.number(r.tau, td, d)} {unit}, which does not assume proportional "
+                 f"hazards, differed by {value} {units} ({options.name(r.group)} minus "
+                 f"{options.name(r.reference)}; {level} {_signed(r.ci_lower, td, d)} to "
+                 f"{_signed(r.ci_upper, td, d)}; {fmt.p_value(r.p_value, d)}).")
+    return text
 
 
 def _hazard_values(result: AnalysisResult, hrs: list[HazardRatio],

@@ -35,9 +35,11 @@ from resort_gui.summary import (
     TextOptions,
     TextTable,
     comparison_table,
+    differences_table,
     endpoint_name,
     followup_table,
     group_table,
+    pairwise_table,
     results_sentence,
 )
 from resort_gui.trial_analysis import PH_ALPHA
@@ -353,6 +355,7 @@ def _endpoint_blocks(result: AnalysisResult, options: TextOptions, key: str) -> 
     return [
         Paragraph(results_sentence(result, options)),
         *(block for t in (group_table(result, options), comparison_table(result, options),
+                          differences_table(result, options), pairwise_table(result, options),
                           followup_table(result, options)) if t.rows
           for block in _table_with_note(t)),
         FigureBlock(figure_caption(result), key),

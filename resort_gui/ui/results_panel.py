@@ -35,9 +35,11 @@ from resort_gui.io.subgroups import describe
 from resort_gui.summary import (
     TextTable,
     comparison_table,
+    differences_table,
     endpoint_name,
     followup_table,
     group_table,
+    pairwise_table,
     results_sentence,
 )
 from resort_gui.ui.controller import SessionController
@@ -159,6 +161,13 @@ class ResultsPanel(QWidget):
         self.comparison = TableSection(
             "Comparison of groups", "Log-rank tests and Cox hazard ratios against the "
             "reference group.")
+        self.differences = TableSection(
+            "Differences from the reference", "Survival at each landmark and restricted "
+            "mean survival time, each group minus the reference, with confidence intervals: "
+            "they hold whether or not the hazards are proportional.")
+        self.pairwise = TableSection(
+            "Pairs of groups", "With three or more groups: the log-rank test of each pair, "
+            "adjusted for the number of pairs, and the test for trend.")
         self.followup = TableSection(
             "Follow-up", "Median follow-up by the reverse Kaplan-Meier method (censoring "
             "treated as the event).")
@@ -193,7 +202,8 @@ class ResultsPanel(QWidget):
         row.addWidget(self.copy_sentence)
         box.addLayout(row)
         layout.addWidget(sentence_box)
-        for section in (self.groups, self.comparison, self.followup):
+        for section in (self.groups, self.comparison, self.differences, self.pairwise,
+                        self.followup):
             layout.addWidget(section)
         checks_title = QHBoxLayout()
         checks_title.addWidget(QLabel("Points to check", objectName="section"))
@@ -250,6 +260,10 @@ class ResultsPanel(QWidget):
         self.sentence.setText(results_sentence(result, options))
         self.groups.show_table(group_table(result, options))
         self.comparison.show_table(comparison_table(result, options))
+        for section, table in ((self.differences, differences_table(result, options)),
+                               (self.pairwise, pairwise_table(result, options))):
+            section.setVisible(bool(table.rows))
+            section.show_table(table)
         self.followup.show_table(followup_table(result, options))
         self._show_checks(self.session.guardrails)
         notes = [i.message for i in result.issues
