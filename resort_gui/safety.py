@@ -1,7 +1,8 @@
 """Adverse events by arm, from a long-format sheet (one row per patient, term and grade).
 
-For each arm, the number and percentage of its patients with each term at any grade and at
-CTCAE grade 3 or higher, counting each patient once per term at their worst grade; the first
+For each arm, the number and percentage of its patients with each term at any grade, at
+CTCAE grade 3 or higher and at each grade 1 to 5, counting each patient once per term at their
+worst grade (as CTCAE tables in trial reports do); the first
 row, ``Any adverse event``, counts the patients with at least one event. Percentages are of
 the arm's patients in the analysis. Rows that cannot be used are left out and named in a
 note: a missing patient, term or grade, a grade that is not a whole number from 1 to 5, a
@@ -10,7 +11,7 @@ patient who is not in the analysis.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -80,14 +81,13 @@ def _note(issues: list[Issue], sheet: str, rows: pd.Series, reason: str,
                         f"table because they have {reason}{sample}: rows {shown}."))
 
 
-def _counts(worst: pd.DataFrame) -> dict[int, dict[str, tuple[int, int]]]:
-    """{arm: {term: (patients with any grade, patients with grade >= 3)}}."""
-    summary = worst.assign(severe=worst["grade"] >= SEVERE_GRADE).groupby(["arm", "term"]).agg(
-        any_grade=("patient", "size"), severe=("severe", "sum"))
-    result: dict[int, dict[str, tuple[int, int]]] = {}
+def _counts(worst: pd.DataFrame) -> dict[int, dict[str, tuple[int, ...]]]:
+    """{arm: {term: (patients at worst grade 1, 2, 3, 4, 5)}}."""
+    summary = pd.crosstab([worst["arm"], worst["term"]], worst["grade"]).reindex(
+        columns=list(GRADES), fill_value=0)
+    result: dict[int, dict[str, tuple[int, ...]]] = {}
     for (arm, term_name), row in summary.iterrows():
-        result.setdefault(int(arm), {})[str(term_name)] = (int(row["any_grade"]),
-                                                           int(row["severe"]))
+        result.setdefault(int(arm), {})[str(term_name)] = tuple(int(n) for n in row)
     return result
 
 
@@ -97,30 +97,69 @@ def _terms_by_frequency(worst: pd.DataFrame) -> list[str]:
     return sorted(counts.index, key=lambda t: (-int(counts[t]), str(t).casefold()))
 
 
-def _row(term: str, group: str, size: int, counts: tuple[int, int] | None) -> AdverseEventRow:
-    any_grade, severe = counts or (0, 0)
+def _row(term: str, group: str, size: int,
+         by_grade: tuple[int, ...] | None) -> AdverseEventRow:
+    by_grade = by_grade or (0,) * len(GRADES)
+    any_grade, severe = sum(by_grade), sum(by_grade[SEVERE_GRADE - 1:])
     return AdverseEventRow(
         term=term, group=group, n_patients=size, any_grade=any_grade,
-        any_grade_percent=100.0 * any_grade / size if size else float("nan"),
-        grade_3_plus=severe,
-        grade_3_plus_percent=100.0 * severe / size if size else float("nan"))
+        any_grade_percent=_percent(any_grade, size), grade_3_plus=severe,
+        grade_3_plus_percent=_percent(severe, size),
+        **{f"grade_{g}": n for g, n in zip(GRADES, by_grade, strict=True)})
 
 
-def safety_display(table: SafetyTable, digits: int = 0, decimal: str = ".") -> pd.DataFrame:
+def _percent(count: int, size: int) -> float:
+    return 100.0 * count / size if size else float("nan")
+
+
+def safety_display(table: SafetyTable, digits: int = 0, decimal: str = ".",
+                   names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The adverse-event table as a journal prints it: one row per term, for each arm
     "Any grade" and "Grade >= 3" as "n (%)", arms headed "arm (n = 33)". Text only; for the
-    report, the workbook and the window."""
-    frame = table.to_frame()
-    columns = ["Adverse event"]
-    for group in table.groups:
-        size = int(frame.loc[frame["group"] == group, "n_patients"].iloc[0]) if len(frame) else 0
-        columns += [f"{group} (n = {size}): any grade", f"{group} (n = {size}): grade \u2265 3"]
-    lines = []
-    for term, rows in frame.groupby("term", sort=False):
-        by = rows.set_index("group").loc[list(table.groups)]
-        cells = [term]
-        for r in by.itertuples():
-            cells += [f"{r.any_grade} ({fmt.number(r.any_grade_percent, digits, decimal)}%)",
-                      f"{r.grade_3_plus} ({fmt.number(r.grade_3_plus_percent, digits, decimal)}%)"]
-        lines.append(cells)
+    report, the workbook and the window. ``names`` are the arms' display names."""
+    names = names or {}
+    columns = ["Adverse event"] + [f"{_arm(group, size, names)}: {heading}"
+                                   for group, size in _sizes(table).items()
+                                   for heading in ("any grade", "grade \u2265 3")]
+    lines = [[term] + [_n_percent(n, row.n_patients, digits, decimal)
+                       for row in of_group.values()
+                       for n in (row.any_grade, row.grade_3_plus)]
+             for term, of_group in _by_term(table).items()]
     return pd.DataFrame(lines, columns=columns)
+
+
+def safety_by_grade_display(table: SafetyTable, digits: int = 0, decimal: str = ".",
+                            names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Each term's patients by worst CTCAE grade: one line per term and arm ("arm (n = 33)",
+    the term written on its first line only), "Grade 1" ... "Grade 5" as "n (%)"."""
+    names = names or {}
+    sizes = _sizes(table)
+    lines = []
+    for term, of_group in _by_term(table).items():
+        for i, (group, row) in enumerate(of_group.items()):
+            lines.append([term if i == 0 else "", _arm(group, sizes[group], names)]
+                         + [_n_percent(n, row.n_patients, digits, decimal)
+                            for n in row.by_grade()])
+    return pd.DataFrame(lines, columns=["Adverse event", "Arm",
+                                        *(f"Grade {g}" for g in GRADES)])
+
+
+def _sizes(table: SafetyTable) -> dict[str, int]:
+    sizes = {r.group: r.n_patients for r in table.rows}
+    return {group: sizes.get(group, 0) for group in table.groups}
+
+
+def _by_term(table: SafetyTable) -> dict[str, dict[str, AdverseEventRow]]:
+    """{term: {group: row}}, terms in the table's order, groups in ``table.groups``'."""
+    rows: dict[str, dict[str, AdverseEventRow]] = {}
+    for row in table.rows:
+        rows.setdefault(row.term, {})[row.group] = row
+    return {term: {g: of_group[g] for g in table.groups} for term, of_group in rows.items()}
+
+
+def _arm(group: str, size: int, names: Mapping[str, str]) -> str:
+    return f"{names.get(group) or group} (n = {size})"
+
+
+def _n_percent(count: int, size: int, digits: int, decimal: str) -> str:
+    return f"{count} ({fmt.number(_percent(count, size), digits, decimal)}%)"

@@ -39,6 +39,17 @@ def test_patients_are_counted_once_per_term_at_their_worst_grade(result) -> None
     assert counts(table, "Rash", "sorafenib") == (0, 0, 0.0)
 
 
+def test_each_grade_counts_the_patients_whose_worst_grade_it_is(result) -> None:
+    table, _ = result
+    row = {(r.term, r.group): r.by_grade() for r in table.rows}
+    assert row["Fatigue", "observation"] == (0, 0, 1, 0, 0)  # P1 grades 1 and 3: worst 3
+    assert row["Diarrhoea", "sorafenib"] == (1, 0, 0, 1, 0)  # P4 grade 1, P3 grade 4
+    assert row[ANY_EVENT, "sorafenib"] == (1, 0, 0, 1, 0)  # P4's worst is 1, P3's is 4
+    assert row[ANY_EVENT, "observation"] == (0, 0, 1, 0, 0)
+    assert all(sum(g) == r.any_grade and sum(g[2:]) == r.grade_3_plus
+               for r in table.rows for g in [r.by_grade()])
+
+
 def test_any_event_row_comes_first_and_terms_by_frequency(result) -> None:
     table, _ = result
     assert [r.term for r in table.rows[::2]] == [ANY_EVENT, "Diarrhoea", "Fatigue", "Rash"]
@@ -75,3 +86,17 @@ def test_display_is_n_and_percent_per_arm(result) -> None:
                                    "sorafenib (n = 2): grade \u2265 3"]
     assert shown.loc["Diarrhoea", "sorafenib (n = 2): grade \u2265 3"] == "1 (50%)"
     assert list(shown.index)[0] == ANY_EVENT
+
+
+def test_display_by_grade_has_a_line_per_term_and_arm_with_grades_1_to_5(result) -> None:
+    from resort_gui.safety import safety_by_grade_display
+
+    table, _ = result
+    shown = safety_by_grade_display(table, decimal=",", digits=1, names={"sorafenib": "Sor"})
+    assert list(shown.columns) == ["Adverse event", "Arm", *(f"Grade {g}" for g in range(1, 6))]
+    diarrhoea = shown.index[shown["Adverse event"] == "Diarrhoea"][0]
+    lines = shown.iloc[diarrhoea:diarrhoea + 2]
+    assert list(lines["Adverse event"]) == ["Diarrhoea", ""]
+    assert list(lines["Arm"]) == ["observation (n = 2)", "Sor (n = 2)"]
+    assert list(lines.iloc[1, 2:]) == ["1 (50,0%)", "0 (0,0%)", "0 (0,0%)", "1 (50,0%)",
+                                       "0 (0,0%)"]

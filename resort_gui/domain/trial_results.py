@@ -172,7 +172,8 @@ class BaselineTable:
 @dataclass(frozen=True)
 class AdverseEventRow:
     """Patients of ``group`` with ``term`` (``ANY_EVENT`` for any term) at any grade and at
-    grade >= 3 (worst grade per patient and term), as counts and percentages of ``n_patients``."""
+    grade >= 3 (worst grade per patient and term), as counts and percentages of ``n_patients``;
+    ``grade_1`` ... ``grade_5`` count the patients whose worst grade is exactly that one."""
 
     term: str
     group: str
@@ -181,6 +182,15 @@ class AdverseEventRow:
     any_grade_percent: float
     grade_3_plus: int
     grade_3_plus_percent: float
+    grade_1: int
+    grade_2: int
+    grade_3: int
+    grade_4: int
+    grade_5: int
+
+    def by_grade(self) -> tuple[int, int, int, int, int]:
+        """Patients by worst CTCAE grade, 1 to 5."""
+        return self.grade_1, self.grade_2, self.grade_3, self.grade_4, self.grade_5
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from resort_gui.flow_diagram import FlowDiagram, flow_diagram, flow_svg
 from resort_gui.forest import build_forest
 from resort_gui.guardrails import CHECKED_ISSUES, GuardrailSettings, check_result
 from resort_gui.io.roles import reads_as_censoring
-from resort_gui.safety import safety_display
+from resort_gui.safety import safety_by_grade_display, safety_display
 from resort_gui.summary import (
     TextOptions,
     TextTable,
@@ -446,6 +446,7 @@ def printed_tables(result: AnalysisResult,
         tables["table_1_printed"] = baseline_block(result, options)
     if result.safety is not None:
         tables["adverse_events_printed"] = safety_block(result, options)
+        tables["adverse_events_by_grade_printed"] = safety_by_grade_block(result, options)
     return {name: pd.DataFrame(list(t.rows), columns=list(t.header))
             for name, t in tables.items()}
 
@@ -468,7 +469,8 @@ def trial_blocks_after(result: AnalysisResult, options: TextOptions) -> list[Blo
     if result.competing is not None:
         blocks += [Heading("Competing risks"), *competing_tables(result, options)]
     if result.safety is not None:
-        blocks += [Heading("Adverse events"), safety_block(result, options)]
+        blocks += [Heading("Adverse events"), safety_block(result, options),
+                   safety_by_grade_block(result, options)]
     return blocks
 
 
@@ -581,14 +583,24 @@ def _cause_name(cause: str, of_interest: str) -> str:
 
 
 def safety_block(result: AnalysisResult, options: TextOptions) -> Table:
+    """The adverse-event table: any grade and grade >= 3 per arm."""
     table = result.safety
     assert table is not None
-    frame = safety_display(table, decimal=options.decimal)
+    frame = safety_display(table, decimal=options.decimal, names=options.names)
     # "arm (n = 36)" over "any grade" / "grade >= 3": two lines, as a two-level header
-    header = [f"{options.name(group)} (n = {rest}".replace("): ", ")\n", 1)
-              for group, rest in (str(c).split(" (n = ", 1) for c in frame.columns[1:])]
+    header = [str(c).replace("): ", ")\n", 1) for c in frame.columns[1:]]
     return _display_table("Adverse events by arm: patients with each event at any grade and "
                           "at grade \u2265 3 (worst grade per patient), n (%)", frame, header)
+
+
+def safety_by_grade_block(result: AnalysisResult, options: TextOptions) -> Table:
+    """The adverse-event table by worst CTCAE grade, 1 to 5, one line per term and arm."""
+    table = result.safety
+    assert table is not None
+    frame = safety_by_grade_display(table, decimal=options.decimal, names=options.names)
+    return _display_table("Adverse events by worst CTCAE grade: patients with each event, "
+                          "counted once at their worst grade, n (%)", frame,
+                          [str(c) for c in frame.columns[1:]])
 
 
 # -- HTML ------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ GUI thread.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -84,6 +84,9 @@ TEXT_WIDTH_MM = 210.0 - 2 * PAGE_MARGIN_MM
 REPORT_FIGURE_SIZE = FigureSize("report", "Report", TEXT_WIDTH_MM - 4, None, 8.0)
 FIGURE_SLOT = "resort-gui:figure"
 BODY_PT, TABLE_PT, NOTE_PT, FOOTER_PT = 9.5, 8.0, 8.0, 7.5
+WIDEST_COLUMN_CHARS = 24  # a longer text wraps in its column rather than widen it
+BOLD_WIDTH = 1.12  # a bold character's width over a regular one's, about
+PADDING_CHARS = 2  # a cell's padding, in characters, when columns share the width
 
 
 def report_jobs(result: AnalysisResult, stem: Path, *, created: datetime | None = None,
@@ -396,6 +399,7 @@ def _table(cursor: QTextCursor, table: Table) -> tuple[QTextTable, int]:
     table_format.setCellPadding(2.5)
     table_format.setCellSpacing(0)
     table_format.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+    table_format.setColumnWidthConstraints(_column_widths(header, table.rows, columns))
     table_format.setHeaderRowCount(len(caption) + len(header))
     _new_block(cursor, space_before=4)
     text_table = cursor.insertTable(len(caption) + len(body), columns, table_format)
@@ -409,6 +413,25 @@ def _table(cursor: QTextCursor, table: Table) -> tuple[QTextTable, int]:
                   rule=bold or r == len(caption) + len(body) - 1)
     cursor.movePosition(QTextCursor.MoveOperation.End)
     return text_table, len(caption) + len(header)
+
+
+def _column_widths(header: list[tuple[str, ...]], rows: Sequence[Sequence[str]],
+                   columns: int) -> list[QTextLength]:
+    """Each column's share of the page, in proportion to the characters it needs: its
+    longest line, header included (at most ``WIDEST_COLUMN_CHARS``), and at least its
+    longest word, plus the cell's padding. Qt alone shares the width evenly once the text
+    does not fit, and breaks "(n = 36)" and "aminotransferase" in two."""
+    need = [1.0] * columns
+    for i, row in enumerate([*header, *rows]):
+        scale = BOLD_WIDTH if i < len(header) else 1.0  # the header is set in bold
+        for c, value in enumerate(row):
+            text = str(value)
+            longest_word = max((len(w) for w in text.split()), default=0)
+            longest_line = min(max(len(line) for line in text.split("\n")), WIDEST_COLUMN_CHARS)
+            need[c] = max(need[c], scale * longest_word, scale * longest_line)
+    total = sum(n + PADDING_CHARS for n in need)
+    return [QTextLength(QTextLength.Type.PercentageLength, 100 * (n + PADDING_CHARS) / total)
+            for n in need]
 
 
 def _cell(table, row: int, column: int, text: str, font: QFont, rule: bool = False) -> None:

@@ -20,7 +20,7 @@ from resort_gui.export.xlsx import ANALYSIS_SHEET, sheet_name, write_workbook
 def test_one_sheet_per_table_after_the_analysis_sheet(demo_out: Path, demo_result) -> None:
     book = load_workbook(demo_out / "results.xlsx")
     assert book.sheetnames == [ANALYSIS_SHEET, *result_tables(demo_result), "table_1_printed",
-                               "adverse_events_printed"]
+                               "adverse_events_printed", "adverse_events_by_grade_printed"]
 
 
 def test_table_1_and_adverse_events_as_printed(demo_out: Path) -> None:
@@ -32,6 +32,13 @@ def test_table_1_and_adverse_events_as_printed(demo_out: Path) -> None:
     safety = {row[0]: row[1:] for row in book["adverse_events_printed"].iter_rows(
         values_only=True)}
     assert safety["Hand-foot skin reaction"][2:] == ("26 (79%)", "12 (36%)")
+    by_grade = list(book["adverse_events_by_grade_printed"].iter_rows(values_only=True))
+    assert by_grade[0] == ("Adverse event", "Arm", *(f"Grade {g}" for g in range(1, 6)))
+    first = next(i for i, row in enumerate(by_grade) if row[0] == "Hand-foot skin reaction")
+    hfsr = by_grade[first + 1]
+    assert hfsr[:2] == (None, "sorafenib (n = 33)")
+    assert sum(int(cell.split()[0]) for cell in hfsr[2:]) == 26  # every grade of 26 patients
+    assert sum(int(cell.split()[0]) for cell in hfsr[4:]) == 12  # grade 3 to 5
 
 
 def test_every_sheet_equals_its_csv(demo_out: Path, demo_result) -> None:
