@@ -8,8 +8,8 @@ the analysis off the GUI thread); numbers are written by ``resort_gui.format``.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,10 +33,12 @@ from resort_gui.conventions import (
     defaults_of,
 )
 
+CELL_PADDING_PX = 16  # a cell's margins around its text
 HEADER = ("Topic", "Convention", "Quantity", "Result", "p", "Default in")
 # the topic and the quantity head blocks of rows instead of filling columns, so that the
 # numbers stand beside the convention in a narrow side panel
 SHOWN = ("Convention", "Result", "p", "Default in")
+SHRINK_ORDER = (0, 3, 1, 2)  # the columns that wrap in a narrow panel, first to last
 ALL = "every convention"
 INTRO = ("The same data give different numbers in different programs because each program "
          "has its own defaults. Each row below is these data under one convention; pick a "
@@ -92,10 +94,12 @@ class ConventionsPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
+        self.table.setWordWrap(True)  # "Default in" wraps: the panel never scrolls sideways
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setMinimumSectionSize(1)  # the widths below keep every heading whole
+        self.table.viewport().installEventFilter(self)  # its resizes re-wrap the rows
         self.table.currentCellChanged.connect(self._on_table_current_changed)
         copy = QPushButton("Copy")
         copy.setToolTip("Copy the rows shown as text for Word or Excel (paste as a table).")
@@ -144,6 +148,51 @@ class ConventionsPanel(QWidget):
                 self.table.setItem(r, c, _item(text, row.how, bold=row.used))
         self.how.setText("Select a row to see how each program names or asks for it."
                          if self.rows else "The table appears once the analysis has run.")
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Every column as wide as its widest cell (headings span the row and are left
+        out), "Default in" taking the room to spare; without room, the convention, then
+        "Default in", the result and p wrap, each down to its widest word, so that the table
+        never scrolls sideways. Rows as tall as their wrapped text."""
+        widths, words = self._widest_cells(), self._widest_words()
+        deficit = sum(widths) - self.table.viewport().width()
+        for c in SHRINK_ORDER:
+            cut = max(0, min(deficit, widths[c] - words[c]))
+            widths[c] -= cut
+            deficit -= cut
+        widths[-1] += max(0, -deficit)  # "Default in" takes the room to spare
+        header = self.table.horizontalHeader()
+        for c, width in enumerate(widths):
+            header.resizeSection(c, width)
+        self.table.resizeRowsToContents()
+
+    def _widest_cells(self) -> list[int]:
+        """Per column, the widest text of its heading and of the rows that are not
+        headings, with the padding."""
+        return [max([self._header_width(c), *(QFontMetrics(item.font()).horizontalAdvance(
+                     item.text()) + CELL_PADDING_PX for item in self._column_items(c))])
+                for c in range(len(SHOWN))]
+
+    def _widest_words(self) -> list[int]:
+        return [max([self._header_width(c), *(QFontMetrics(item.font()).horizontalAdvance(
+                     word) + CELL_PADDING_PX for item in self._column_items(c)
+                     for word in item.text().split())])
+                for c in range(len(SHOWN))]
+
+    def _header_width(self, column: int) -> int:
+        metrics = QFontMetrics(self.table.horizontalHeader().font())
+        return metrics.horizontalAdvance(SHOWN[column]) + 2 * CELL_PADDING_PX
+
+    def _column_items(self, column: int) -> list[QTableWidgetItem]:
+        items = (self.table.item(r, column) for r, row in enumerate(self.row_at)
+                 if row is not None)
+        return [item for item in items if item is not None]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return False
 
     def _set_heading_row(self, r: int, text: str, topic: bool) -> None:
         """A topic (bold, shaded) or the quantity its rows estimate (italic)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +43,10 @@ from resort_gui.summary import (
     results_sentence,
 )
 from resort_gui.ui.controller import SessionController
+from resort_gui.ui.wrap_layout import WrapLayout
+
+CELL_PADDING_PX = 16  # a cell's margins around its text
+FIRST_COLUMN_MIN_PX = 160  # a first column with a longer word wraps it rather than widen
 
 
 class TextTableWidget(QTableWidget):
@@ -51,6 +55,7 @@ class TextTableWidget(QTableWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.table: TextTable | None = None
+        self._first_column_stretches = False
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -77,22 +82,58 @@ class TextTableWidget(QTableWidget):
                 self.setItem(r, c, item)
         header = self.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
-        words = [w for row in table.rows for w in row[0].split()] if table.rows else [""]
-        widest_word = max(self.fontMetrics().horizontalAdvance(w) for w in words)
-        header.setMinimumSectionSize(min(widest_word + 16, 160))  # no label cut mid-word
-        mode = QHeaderView.ResizeMode
-        header.setSectionResizeMode(0, mode.Stretch if first_column_stretches
-                                    else mode.ResizeToContents)
-        for c in range(1, len(table.header)):
-            header.setSectionResizeMode(c, mode.Stretch if not first_column_stretches
-                                        else mode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setMinimumSectionSize(1)
+        self._first_column_stretches = first_column_stretches
+        self.updateGeometry()
+        self._fit_columns()
+
+    def _natural_widths(self) -> list[int]:
+        """Each column's width on one line: its widest cell or heading."""
+        header = self.horizontalHeader()
+        return [max(self.sizeHintForColumn(c), header.sectionSizeHint(c))
+                for c in range(self.columnCount())]
+
+    def _first_column_minimum(self) -> int:
+        """The first column wraps down to its widest word, never further (no label cut
+        mid-word)."""
+        words = [w for row in self.table.rows for w in row[0].split()] if self.table else []
+        widest = max((self.fontMetrics().horizontalAdvance(w) for w in words), default=0)
+        return min(widest + CELL_PADDING_PX, FIRST_COLUMN_MIN_PX)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """Wide enough for every column but the first at its natural width, and the first
+        wrapped to its widest word: narrower, the table would scroll sideways."""
+        hint = super().minimumSizeHint()
+        widths = self._natural_widths()
+        if not widths:
+            return hint
+        width = self._first_column_minimum() + sum(widths[1:]) + 2 * self.frameWidth()
+        return QSize(width, hint.height())
+
+    def _fit_columns(self) -> None:
+        """Share the width: with room to spare, the first column (or, for a table of
+        numbers, the others) takes the rest; without, the first column wraps."""
+        widths = self._natural_widths()
+        if not widths:
+            return
+        spare = self.viewport().width() - sum(widths)
+        if spare < 0:
+            widths[0] = max(self._first_column_minimum(), widths[0] + spare)
+        elif self._first_column_stretches or len(widths) == 1:
+            widths[0] += spare
+        else:
+            share, rest = divmod(spare, len(widths) - 1)
+            widths[1:] = [w + share + (i < rest) for i, w in enumerate(widths[1:])]
+        header = self.horizontalHeader()
+        for c, width in enumerate(widths):
+            header.resizeSection(c, width)
         self.resizeRowsToContents()
         self._fit_height()
 
     def resizeEvent(self, event: object) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
-        self.resizeRowsToContents()
-        self._fit_height()
+        self._fit_columns()
 
     def _fit_height(self) -> None:
         height = self.horizontalHeader().height() + 2 * self.frameWidth()
@@ -195,11 +236,9 @@ class ResultsPanel(QWidget):
         sentence_box = QFrame(objectName="sentenceBox")
         box = QVBoxLayout(sentence_box)
         box.addWidget(self.sentence)
-        row = QHBoxLayout()
-        row.addWidget(self.decimal_comma)
-        row.addWidget(self.quote_stratified)
-        row.addStretch(1)
-        row.addWidget(self.copy_sentence)
+        row = WrapLayout()  # on two lines when the side panel is narrow
+        for widget in (self.decimal_comma, self.quote_stratified, self.copy_sentence):
+            row.addWidget(widget)
         box.addLayout(row)
         layout.addWidget(sentence_box)
         for section in (self.groups, self.comparison, self.differences, self.pairwise,
