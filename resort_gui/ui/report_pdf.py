@@ -84,6 +84,7 @@ TEXT_WIDTH_MM = 210.0 - 2 * PAGE_MARGIN_MM
 REPORT_FIGURE_SIZE = FigureSize("report", "Report", TEXT_WIDTH_MM - 4, None, 8.0)
 FIGURE_SLOT = "resort-gui:figure"
 BODY_PT, TABLE_PT, NOTE_PT, FOOTER_PT = 9.5, 8.0, 8.0, 7.5
+SHORT_PARAGRAPH_LINES = 4  # a paragraph this short is never split between pages
 WIDEST_COLUMN_CHARS = 24  # a longer text wraps in its column rather than widen it
 BOLD_WIDTH = 1.12  # a bold character's width over a regular one's, about
 PADDING_CHARS = 2  # a cell's padding, in characters, when columns share the width
@@ -286,7 +287,9 @@ def _fill(document: QTextDocument, report: Report, figures: Mapping[str, Recorde
 def _keep_together(document: QTextDocument, placed: list[_Placed]) -> None:
     """Start a block on the next page where the page would otherwise part it from what
     belongs with it: a heading from the first line of what it heads, a figure from its
-    caption, a table's header from its first row, or split a table that fits on one page.
+    caption, a table's header from its first row, or split a table that fits on one page or
+    a paragraph of a few lines (a point to check left with its last line on a page of its
+    own).
     Qt's text layout has no keep-with-next: each pass moves the first such block to a new
     page (the block kept with it, moved earlier, follows it there) and lays the document out
     again. A block is moved once at most, so this ends; a block too tall to share a page with
@@ -331,6 +334,10 @@ def _first_parted(document: QTextDocument, placed: list[_Placed], moved: set[int
             frame = layout.frameBoundingRect(item.table)
             split = frame.height() <= height and page(frame.top()) != page(frame.bottom() - 1)
             if split or page(first_piece_end(item) - 1) != start:
+                return index
+        if item.kind == "text" and item.block.layout().lineCount() <= SHORT_PARAGRAPH_LINES:
+            box = layout.blockBoundingRect(item.block)
+            if page(box.top()) != page(box.bottom() - 1):
                 return index
         if following is not None and (item.kind == "heading" or (
                 item.kind == "figure" and following.kind == "caption")) \
