@@ -111,7 +111,8 @@ class ConventionsPanel(QWidget):
         top.addWidget(copy)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 14)
-        layout.addWidget(QLabel("Why programs give different numbers", objectName="heading"))
+        layout.addWidget(QLabel("Why programs give different numbers", objectName="heading",
+                                wordWrap=True))
         layout.addWidget(QLabel(INTRO, objectName="subheading", wordWrap=True))
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
@@ -148,6 +149,9 @@ class ConventionsPanel(QWidget):
                 self.table.setItem(r, c, _item(text, row.how, bold=row.used))
         self.how.setText("Select a row to see how each program names or asks for it."
                          if self.rows else "The table appears once the analysis has run.")
+        # never narrower than every column wrapped to its widest word (the side keeps it)
+        self.table.setMinimumWidth(sum(self._widest_words()) + 2 * self.table.frameWidth()
+                                   + self.table.verticalScrollBar().sizeHint().width())
         self._fit_columns()
 
     def _fit_columns(self) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -50,6 +50,7 @@ from resort_gui.ui.welcome import MAX_RECENT, WelcomePage
 
 DATA_TAB, PATIENTS_TAB, SURVIVAL_TAB, TRIAL_TAB = range(4)
 APP_TITLE = "resort-gui"
+FIGURE_MIN_PX = 440  # the survival figure never gets narrower for the results beside it
 
 
 class MainWindow(QMainWindow):
@@ -220,6 +221,8 @@ class MainWindow(QMainWindow):
         s.undo_stack.cleanChanged.connect(self._on_clean_changed)
         s.spec_changed.connect(self._show_endpoints)
         s.result_changed.connect(self._on_result_changed)
+        # the results' width is known once they are laid out on a shown tab
+        self.tabs.currentChanged.connect(lambda: QTimer.singleShot(0, self._fit_results_width))
         self.endpoint.activated.connect(s.switch_endpoint)
 
     # -- opening ---------------------------------------------------------------------------
@@ -339,17 +342,18 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Discard
 
     def _fit_results_width(self) -> None:
-        """Give the results side the width its tables need (between 40% and half of the
-        window) until the user moves the splitter: on a 1280-pixel laptop screen the
-        default share cut off the "All patients" column."""
+        """Give the results side the width its tables need (at least 40% of the window, at
+        most half or what leaves the figure ``FIGURE_MIN_PX``) until the user moves the
+        splitter: on a 1280-pixel laptop screen the default share cut off the "All
+        patients" column, and four arms need more than half of 1024 pixels."""
         sizes = self.survival_splitter.sizes()
         total = sum(sizes)
         if self._results_width_chosen or total <= 0:
             return
         padding = self.side_tabs.width() - self.results_panel.width() \
             if self.results_panel.isVisible() else 16  # the tabs' frame
-        side = int(max(total * 0.4, min(self.results_panel.needed_width() + padding,
-                                         total * 0.5)))
+        widest = max(total * 0.5, total - FIGURE_MIN_PX)  # the figure keeps its minimum
+        side = int(max(total * 0.4, min(self.results_panel.needed_width() + padding, widest)))
         if abs(sizes[1] - side) > 2:
             self.survival_splitter.setSizes([total - side, side])
 
@@ -456,6 +460,7 @@ class MainWindow(QMainWindow):
         result = self.session.result
         if result is not None:
             self.status_text.setText(f"{result.cohort.n} patients analysed.")
+        QTimer.singleShot(0, self._fit_results_width)  # once the panel shows the new tables
 
     def _show_endpoints(self) -> None:
         project = self.session.project

@@ -94,32 +94,43 @@ class TextTableWidget(QTableWidget):
         return [max(self.sizeHintForColumn(c), header.sectionSizeHint(c))
                 for c in range(self.columnCount())]
 
-    def _first_column_minimum(self) -> int:
-        """The first column wraps down to its widest word, never further (no label cut
-        mid-word)."""
-        words = [w for row in self.table.rows for w in row[0].split()] if self.table else []
-        widest = max((self.fontMetrics().horizontalAdvance(w) for w in words), default=0)
-        return min(widest + CELL_PADDING_PX, FIRST_COLUMN_MIN_PX)
+    def _minimum_widths(self) -> list[int]:
+        """Each column wrapped down to its widest word (heading included), never further:
+        no label or number is cut mid-word; the first column's labels wrap further when a
+        word is longer than ``FIRST_COLUMN_MIN_PX``."""
+        if self.table is None:
+            return []
+        metrics = self.fontMetrics()
+        header_metrics = self.horizontalHeader().fontMetrics()
+        minimum = []
+        for c, heading in enumerate(self.table.header):
+            words = [(metrics, w) for row in self.table.rows for w in row[c].split()]
+            words += [(header_metrics, w) for w in heading.split()]
+            widest = max((m.horizontalAdvance(w) for m, w in words), default=0)
+            minimum.append(widest + CELL_PADDING_PX)
+        if minimum:
+            minimum[0] = min(minimum[0], FIRST_COLUMN_MIN_PX)
+        return minimum
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        """Wide enough for every column but the first at its natural width, and the first
-        wrapped to its widest word: narrower, the table would scroll sideways."""
+        """Wide enough for every column wrapped to its widest word: narrower, the table
+        would scroll sideways."""
         hint = super().minimumSizeHint()
-        widths = self._natural_widths()
-        if not widths:
+        minimum = self._minimum_widths()
+        if not minimum:
             return hint
-        width = self._first_column_minimum() + sum(widths[1:]) + 2 * self.frameWidth()
-        return QSize(width, hint.height())
+        return QSize(sum(minimum) + 2 * self.frameWidth(), hint.height())
 
     def _fit_columns(self) -> None:
         """Share the width: with room to spare, the first column (or, for a table of
-        numbers, the others) takes the rest; without, the first column wraps."""
+        numbers, the others) takes the rest; without, the first column wraps, then the
+        others alike, each down to its widest word."""
         widths = self._natural_widths()
         if not widths:
             return
         spare = self.viewport().width() - sum(widths)
         if spare < 0:
-            widths[0] = max(self._first_column_minimum(), widths[0] + spare)
+            widths = _shrink(widths, self._minimum_widths(), -spare)
         elif self._first_column_stretches or len(widths) == 1:
             widths[0] += spare
         else:
@@ -141,6 +152,20 @@ class TextTableWidget(QTableWidget):
         if self.horizontalScrollBar().isVisible():
             height += self.horizontalScrollBar().height()
         self.setFixedHeight(height + 2)
+
+
+def _shrink(widths: list[int], minimum: list[int], deficit: int) -> list[int]:
+    """``widths`` made ``deficit`` narrower in all, the first column first, then the others
+    in proportion to what each can give, none below its ``minimum``."""
+    widths = list(widths)
+    cut = min(deficit, max(0, widths[0] - minimum[0]))
+    widths[0] -= cut
+    deficit -= cut
+    slack = [max(0, w - m) for w, m in zip(widths[1:], minimum[1:], strict=True)]
+    if deficit > 0 and sum(slack):
+        share = min(1.0, deficit / sum(slack))
+        widths[1:] = [w - int(round(s * share)) for w, s in zip(widths[1:], slack, strict=True)]
+    return widths
 
 
 class TableSection(QWidget):

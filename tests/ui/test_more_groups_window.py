@@ -58,3 +58,21 @@ def test_four_groups_show_pairs_trend_and_differences(qtbot, window, tmp_path: P
     key = next(k for k in cells(panel.differences) if k.startswith("RMST") and "large" in k)
     assert cells(panel.differences)[key][0].startswith(
         f"{r.difference:.0f} days".replace("-", "\u2212"))
+
+
+def test_four_groups_fit_the_results_side_at_1024_by_700(qtbot, window) -> None:
+    """Five columns of numbers wrap rather than push the panel wider (issue 20.8)."""
+    window.resize(1024, 700)
+    with qtbot.waitSignal(window.session.table_loaded, timeout=TIMEOUT_MS):
+        window.open_path(VETERAN)
+    wait_idle(qtbot, window)
+    session = window.session
+    spec = replace(session.spec, group="celltype", time_unit="days", landmarks=(90.0, 180.0))
+    with qtbot.waitSignal(session.result_changed, timeout=TIMEOUT_MS):
+        session.set_spec(spec, "four groups")
+    wait_for_result(qtbot, window)
+    window.tabs.setCurrentIndex(2)
+    scroll = window.results_panel.scroll
+    qtbot.waitUntil(lambda: scroll.widget().minimumSizeHint().width()
+                    <= scroll.viewport().width())
+    qtbot.waitUntil(lambda: window.survival_splitter.sizes()[0] >= 440)
