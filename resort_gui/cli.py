@@ -87,7 +87,7 @@ def analyze_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="resort-gui analyze",
                 description="Run the survival analysis headless and write its tables.")
     p.add_argument("file", nargs="?",
-                   help="data file: .xlsx .xls .ods .csv .tsv .txt .sav .dta")
+                   help="data file: .xlsx .xls .ods .csv .tsv .txt .sav .dta .xpt .sas7bdat")
     p.add_argument("--demo", action="store_true", help="use the built-in synthetic demo trial")
     p.add_argument("--spec", help="re-run an analysis.json written by an earlier run")
     p.add_argument("--time", help="column of follow-up times")

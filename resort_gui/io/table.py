@@ -1,4 +1,5 @@
-"""Read a data file into a ``RawTable``: CSV/TSV/TXT, XLSX/XLSM/XLSB/XLS/ODS, SAV and DTA.
+"""Read a data file into a ``RawTable``: CSV/TSV/TXT, XLSX/XLSM/XLSB/XLS/ODS, SAV, DTA, XPT
+and SAS7BDAT.
 
 The file is opened read-only and hashed. The table is found inside the sheet (header row
 under title and blank rows, unless ``header_row`` says where), empty rows and unnamed empty
@@ -108,7 +109,7 @@ def read_table(path: str | Path, sheet: str | None = None, *,
     if family == readers.TEXT:
         return _read_text(path, header_row)
     sha256 = sha256_of(path)
-    if family == readers.STATS:
+    if family in (readers.STATS, readers.SAS):
         return _read_stats(path, sha256)
     return _read_workbook(path, sheet, header_row, sha256)
 
@@ -126,7 +127,7 @@ def preview(path: str | Path, sheet: str | None = None, header_row: int | None =
     """The first rows of the sheet (or file) as text, with the header row found or given."""
     path = _existing(path)
     family = readers.file_family(path)
-    if family == readers.STATS:
+    if family in (readers.STATS, readers.SAS):
         raw = _read_stats(path, "")
         top = [(0, tuple(map(str, raw.frame.columns)))] + [
             (int(r), _texts(row)) for r, row in zip(raw.row_numbers()[:n],
@@ -300,8 +301,9 @@ def _read_workbook(path: Path, sheet: str | None, header_row: int | None,
 # --- SPSS and Stata ------------------------------------------------------------------------
 
 def _read_stats(path: Path, sha256: str) -> RawTable:
-    """SPSS/Stata cases are numbered from 1 (no header row in the file)."""
-    frame, labels = readers.read_stats_file(path)
+    """SPSS/Stata cases (SAS observations) are numbered from 1 (no header row in the file)."""
+    frame, labels = (readers.read_sas_file if path.suffix.lower() in (".xpt", ".sas7bdat")
+                     else readers.read_stats_file)(path)
     if frame.empty:
         raise InputError("no_data_rows", f"{path.name}: the file has variables but no cases.")
     frame.columns = [str(c) for c in frame.columns]
