@@ -39,7 +39,8 @@ class RawTable:
     ``first_data_row`` on. ``dropped`` are the rows set aside as plainly not patients (a
     footer, a totals line), ``issues`` notes about the reading (renamed columns, the sheet
     chosen), ``labels`` the variable labels of SPSS/Stata files, ``dialect`` how a text
-    file was read.
+    file was read. An ADaM ADTTE is read as one row per subject (``io.adam``), with its
+    ``parameters``.
     """
 
     frame: pd.DataFrame
@@ -54,6 +55,7 @@ class RawTable:
     issues: tuple[Issue, ...] = ()
     labels: Mapping[str, str] = field(default_factory=dict)
     dialect: str = ""
+    parameters: tuple[tuple[str, str], ...] = ()  # an ADaM ADTTE's (PARAMCD, PARAM)
 
     @property
     def name(self) -> str:
@@ -104,14 +106,16 @@ def read_table(path: str | Path, sheet: str | None = None, *,
     """Read ``path``. For workbooks ``sheet`` names the sheet (default: the sheet that holds
     the largest table); ``header_row`` is the spreadsheet row of the column names (default:
     found under title and blank rows)."""
+    from resort_gui.io.adam import adtte_table
+
     path = _existing(path)
     family = readers.file_family(path)
     if family == readers.TEXT:
-        return _read_text(path, header_row)
+        return adtte_table(_read_text(path, header_row))
     sha256 = sha256_of(path)
     if family in (readers.STATS, readers.SAS):
-        return _read_stats(path, sha256)
-    return _read_workbook(path, sheet, header_row, sha256)
+        return adtte_table(_read_stats(path, sha256))
+    return adtte_table(_read_workbook(path, sheet, header_row, sha256))
 
 
 def sheet_names(path: str | Path) -> tuple[str, ...]:
