@@ -87,9 +87,13 @@ def analyze_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="resort-gui analyze",
                 description="Run the survival analysis headless and write its tables.")
     p.add_argument("file", nargs="?",
-                   help="data file: .xlsx .xls .ods .csv .tsv .txt .sav .dta")
+                   help="data file: .xlsx .xls .ods .csv .tsv .txt .sav .dta .xpt .sas7bdat")
     p.add_argument("--demo", action="store_true", help="use the built-in synthetic demo trial")
     p.add_argument("--spec", help="re-run an analysis.json written by an earlier run")
+    p.add_argument("--param", action="append", default=[], metavar="CODE",
+                   help="CDISC ADaM ADTTE: the PARAMCD of an endpoint (repeatable; the first "
+                        "is the primary endpoint, e.g. --param PFS --param OS), instead of "
+                        "--time/--event; the other roles are guessed and printed")
     p.add_argument("--time", help="column of follow-up times")
     p.add_argument("--event", action="append", default=[], metavar="COL",
                    help="column of event status; with dates, repeat it with --stop for a "
@@ -253,7 +257,36 @@ def spec_from_args(args: argparse.Namespace) -> tuple[AnalysisSpec, str | None]:
     if args.demo and args.time is None and not args.event and args.start is None:
         demo = demo_spec()
         return replace(demo, **_trial_options(args, demo.strata)), None
+    if args.param:
+        return _adtte_spec(args), None
     return AnalysisSpec(**_role_options(args), **_trial_options(args, tuple(args.strata))), None
+
+
+def _adtte_spec(args: argparse.Namespace) -> AnalysisSpec:
+    """The spec of ``--param CODE...``: the ADTTE's parameters as endpoints (the first
+    primary), the other roles taken from the options or guessed as the window guesses
+    them, each guess printed."""
+    from resort_gui.io import read_table
+    from resort_gui.io.adam import adtte_guesses
+
+    if args.time or args.event or args.start or args.stop or args.last_contact or args.demo:
+        raise InputError("usage", "--param chooses the endpoint of an ADaM ADTTE dataset: give "
+                                  "it without --time, --event, --start, --stop, "
+                                  "--last-contact and --demo.")
+    raw = read_table(Path(args.file), sheet=args.sheet, header_row=args.header_row)
+    guesses, changes = adtte_guesses(raw, tuple(args.param), given={
+        "patient_id": args.patient_id, "group": args.group, "strata": tuple(args.strata),
+        "where": tuple(_parse_condition(c) for c in args.where)})
+    for guess in guesses:
+        print(f"guess: {guess}", file=sys.stderr)
+    options = _role_options(replace_args(args, time="AVAL", event=["CNSR"]))
+    options.update(changes)
+    options["sheet"] = raw.sheet
+    return AnalysisSpec(**options, **_trial_options(args, options["strata"]))  # type: ignore[arg-type]
+
+
+def replace_args(args: argparse.Namespace, **changes: object) -> argparse.Namespace:
+    return argparse.Namespace(**{**vars(args), **changes})
 
 
 def _role_options(args: argparse.Namespace) -> dict[str, object]:

@@ -27,6 +27,7 @@ from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource, spec_fro
 from resort_gui.export.safe_write import write_atomically
 from resort_gui.figure import FigureStyle
 from resort_gui.guardrails import DEFAULT_MIN_AT_RISK
+from resort_gui.io.adam import adtte_guesses
 from resort_gui.io.roles import RoleGuess
 from resort_gui.io.table import RawTable, sha256_of
 from resort_gui.io.units import infer_time_unit, resolve_time_unit, unit_question
@@ -243,6 +244,11 @@ def propose_project(raw: RawTable, guess: RoleGuess) -> Project:
     endpoint = endpoints[0] if endpoints else Endpoint(time=guess.time)
     spec = AnalysisSpec(source=str(raw.path), sheet=raw.sheet, patient_id=guess.patient_id,
                         endpoint=endpoint, group=guess.group, time_unit="")
+    if raw.parameters:  # an ADaM ADTTE: each parameter an endpoint, the ITT population
+        _, changes = adtte_guesses(raw, tuple(code for code, _ in raw.parameters), given={})
+        endpoints = (changes.pop("endpoint"), *changes.pop("secondary_endpoints"))
+        spec = replace(spec, endpoint=endpoints[0], **changes)
+        endpoint, guess = endpoints[0], replace(guess, time=endpoints[0].time)
     if guess.time:
         inference = infer_time_unit(raw, guess.time)
         spec = replace(spec, time_unit=inference.unit or "", time_unit_reason=inference.reason

@@ -295,7 +295,9 @@ def _event_condition(source: EventSource) -> str:
     """ "dead = yes", "status = 1 or 2", "CNSR = 0"; the coding read from the column when
     no value was given ("relapse = yes or 1", "CNSR = 0", a censoring flag)."""
     values = source.values or (("0",) if reads_as_censoring(source.column) else ("yes", "1"))
-    return f"{source.column} = {' or '.join(values)}"
+    flag = " (a censoring flag: 0 = event, 1 or more = censored)" \
+        if reads_as_censoring(source.column) and values == ("0",) else ""
+    return f"{source.column} = {' or '.join(values)}{flag}"
 
 
 def _unit_reason(spec: AnalysisSpec) -> str:

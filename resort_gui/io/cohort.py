@@ -15,7 +15,14 @@ import pandas as pd
 from resort_gui.domain.cohort import Cohort, ExcludedRow
 from resort_gui.domain.errors import InputError, Issue
 from resort_gui.domain.spec import TIME_UNITS, AnalysisSpec, Endpoint, EventSource
-from resort_gui.io.cells import NO_WORDS, YES_WORDS, holds_no_event, is_number, natural_key
+from resort_gui.io.cells import (
+    NO_WORDS,
+    YES_WORDS,
+    cell_text,
+    holds_no_event,
+    is_number,
+    natural_key,
+)
 from resort_gui.io.columns import ColumnCodes, column_codes, memoised
 from resort_gui.io.dates import (
     DATE_ORDERS,
@@ -270,6 +277,10 @@ def _endpoint(raw: RawTable, spec: AnalysisSpec, codings: dict[str, list[str]],
     event = _event_flags(raw, source, codings[source.column], problems, issues)
     time = _numeric_time(raw, endpoint.time, problems)
     reason = np.array(["censored", source.column], dtype=object)[event.view(np.int8)]
+    if reads_as_censoring(source.column):  # "event (CNSR = 0)": which way round it was read
+        text = cell_text(raw.frame[source.column]).fillna("").to_numpy(dtype=object)
+        reason = np.where(event, "event (" + source.column + " = " + text + ")",
+                          "censored (" + source.column + " = " + text + ")")
     return time, event, reason
 
 

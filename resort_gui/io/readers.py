@@ -2,7 +2,7 @@
 
 Text tables are decoded (UTF-8, UTF-8 or UTF-16 with BOM, else Windows-1252/Latin-1) and
 their delimiter and decimal mark sniffed; workbooks (xlsx/xlsm/xlsb/xls/ods) are read cell
-by cell with python-calamine; SPSS and Stata files with pyreadstat. Every file is opened
+by cell with python-calamine; SPSS, Stata and SAS files with pyreadstat. Every file is opened
 read-only. Problems with the whole file raise ``InputError`` with a stable code.
 """
 
@@ -25,15 +25,17 @@ import pandas as pd
 from resort_gui.domain.errors import InputError
 from resort_gui.io import size_guard, zip_guard
 
-TEXT, WORKBOOK, STATS = "text", "workbook", "stats"
+TEXT, WORKBOOK, STATS, SAS = "text", "workbook", "stats", "sas"
 SUFFIX_FAMILY = {
     **dict.fromkeys((".csv", ".tsv", ".txt", ".tab"), TEXT),
     **dict.fromkeys((".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"), WORKBOOK),
     **dict.fromkeys((".sav", ".zsav", ".dta"), STATS),
+    **dict.fromkeys((".xpt", ".sas7bdat"), SAS),
 }
 FAMILY_NAMES = {TEXT: "a text (CSV) table", WORKBOOK: "a spreadsheet workbook",
-                STATS: "an SPSS or Stata data file"}
-RENAME_HINT = {TEXT: ".csv", WORKBOOK: ".xlsx", STATS: ".sav or .dta"}
+                STATS: "an SPSS or Stata data file", SAS: "a SAS data file"}
+RENAME_HINT = {TEXT: ".csv", WORKBOOK: ".xlsx", STATS: ".sav or .dta",
+               SAS: ".xpt (transport) or .sas7bdat"}
 DELIMITERS = ("\t", ";", "|", ",")  # preferred in this order when equally consistent
 SNIFF_LINES = 200
 SNIFF_CHARS = 1 << 21  # the start of a text file the dialect is sniffed from
@@ -57,14 +59,14 @@ class TextDialect:
 
 
 def file_family(path: Path) -> str:
-    """TEXT, WORKBOOK or STATS from the file's bytes; refuses empty, damaged, encrypted and
+    """TEXT, WORKBOOK, STATS or SAS from the file's bytes; refuses empty, damaged, encrypted and
     misnamed files with a message that says what the file is and what to do."""
     suffix = path.suffix.lower()
     family = SUFFIX_FAMILY.get(suffix)
     if family is None:
         raise InputError("unsupported_format",
                          f"{path.name}: cannot read files of type '{suffix or 'none'}'. Save "
-                         "the table as .xlsx, .ods, .csv, .sav or .dta.")
+                         "the table as .xlsx, .ods, .csv, .sav, .dta, .xpt or .sas7bdat.")
     with path.open("rb") as handle:
         head = handle.read(1 << 16)
     if not head:
@@ -101,6 +103,8 @@ def _family_of_content(path: Path, head: bytes, suffix: str, size: int, mtime_ns
     if head.startswith((b"$FL2", b"$FL3", b"<stata_dta>")) or (
             suffix == ".dta" and len(head) > 1 and 0x66 <= head[0] <= 0x73 and head[1] in (1, 2)):
         return STATS
+    if is_sas_file(head):
+        return SAS
     if head.startswith(b"%PDF"):
         raise _not_a_table(path, "a PDF document")
     if not _looks_like_text(head):
@@ -366,3 +370,43 @@ def _apply_value_labels(column: pd.Series, labels: dict[Any, str]) -> pd.Series:
         return pd.Series(pd.Categorical(column.map(labels), categories=list(dict.fromkeys(order))),
                          index=column.index)
     return column.astype(object).map(lambda v: labels.get(v, v))
+
+
+
+# --- SAS -----------------------------------------------------------------------------------
+
+_XPORT_MAGIC = (b"HEADER RECORD*******LIBRARY HEADER RECORD!!!!!!!",  # transport v5
+                b"HEADER RECORD*******LIBV8   HEADER RECORD!!!!!!!")  # v8/v9
+_SAS7BDAT_MAGIC = (b"\x00" * 12 + b"\xc2\xea\x81\x60\xb3\x14\x11\xcf\xbd\x92\x08\x00"
+                   b"\x09\xc7\x31\x8c\x18\x1f\x10\x11")
+
+
+def is_sas_file(head: bytes) -> bool:
+    """A SAS transport file (XPORT v5 or v8) or a SAS7BDAT dataset, by its first bytes."""
+    return head.startswith(_XPORT_MAGIC) or head.startswith(_SAS7BDAT_MAGIC)
+
+
+def read_sas_file(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The data of a SAS transport (.xpt) or SAS7BDAT file and its variable labels; a SAS
+    format (DATE9., DATETIME20.) makes the column dates. SAS keeps no value labels in the
+    dataset (they live in a format catalog), so codes stay codes; a missing text is empty
+    in SAS and read as missing here."""
+    import pyreadstat
+
+    size_guard.check_sas_file(path)
+    xport = path.suffix.lower() == ".xpt"
+    reader = pyreadstat.read_xport if xport else pyreadstat.read_sas7bdat
+    try:
+        frame, meta = reader(str(path), dates_as_pandas_datetime=True)
+    except Exception:  # pyreadstat.ReadstatError and friends: a damaged file
+        kind = "SAS transport (XPORT)" if xport else "SAS7BDAT"
+        raise InputError("damaged_file",
+                         f"{path.name}: the file cannot be read (it is damaged or not a {kind} "
+                         "file). Export the dataset again from SAS.") from None
+    for column in frame.columns:
+        if not (pd.api.types.is_numeric_dtype(frame[column])
+                or pd.api.types.is_datetime64_any_dtype(frame[column])):
+            blank = frame[column].map(lambda v: isinstance(v, str) and not v.strip())
+            frame[column] = frame[column].mask(blank.astype(bool))
+    variable_labels = {c: str(v) for c, v in meta.column_names_to_labels.items() if v}
+    return frame, variable_labels

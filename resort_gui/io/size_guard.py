@@ -751,3 +751,33 @@ def _dta_width(cursor: _Cursor, variables: int, types: _DtaTypes) -> int:
                           cursor.read(variables * size))
     widths = [types.width(code) for code in codes]
     return sum(widths) if all(widths) else 0
+
+
+def check_sas_file(path: Path) -> None:
+    """Raise ``InputError`` when the SAS file at ``path`` holds more than ``MAX_CELLS``
+    values: a SAS7BDAT file says how many observations it holds (pyreadstat sets aside that
+    many per variable before reading), a transport file does not (its observations are
+    counted from its size: uncompressed, each as wide as its variables together). Silent
+    for a file whose header the reader refuses on its own."""
+    import pyreadstat
+
+    xport = path.suffix.lower() == ".xpt"
+    reader = pyreadstat.read_xport if xport else pyreadstat.read_sas7bdat
+    try:
+        _, meta = reader(str(path), metadataonly=True)
+    except Exception:  # noqa: BLE001 - the reader names a damaged file itself
+        return
+    variables = max(int(meta.number_columns or 0), 1)
+    rows = meta.number_rows
+    if rows is None or rows < 0:
+        width = sum(int(w or 8) for w in (meta.variable_storage_width or {}).values()) or 8
+        rows = os.path.getsize(path) // width
+    cells = int(rows) * variables
+    if cells > MAX_CELLS:
+        says = "says it holds" if meta.number_rows is not None else "can hold up to"
+        raise InputError("file_too_large",
+                         f"{path.name}: the file {says} {_thousands(int(rows))} observations "
+                         f"of {_thousands(variables)} variables ({_thousands(cells)} values), "
+                         f"more than this program reads ({_thousands(MAX_CELLS)} values); it "
+                         "may be damaged. Check that this is the right file, or keep the "
+                         "variables you need (KEEP=) and export it again.")

@@ -1,4 +1,5 @@
-"""Read a data file into a ``RawTable``: CSV/TSV/TXT, XLSX/XLSM/XLSB/XLS/ODS, SAV and DTA.
+"""Read a data file into a ``RawTable``: CSV/TSV/TXT, XLSX/XLSM/XLSB/XLS/ODS, SAV, DTA, XPT
+and SAS7BDAT.
 
 The file is opened read-only and hashed. The table is found inside the sheet (header row
 under title and blank rows, unless ``header_row`` says where), empty rows and unnamed empty
@@ -38,7 +39,8 @@ class RawTable:
     ``first_data_row`` on. ``dropped`` are the rows set aside as plainly not patients (a
     footer, a totals line), ``issues`` notes about the reading (renamed columns, the sheet
     chosen), ``labels`` the variable labels of SPSS/Stata files, ``dialect`` how a text
-    file was read.
+    file was read. An ADaM ADTTE is read as one row per subject (``io.adam``), with its
+    ``parameters``.
     """
 
     frame: pd.DataFrame
@@ -53,6 +55,7 @@ class RawTable:
     issues: tuple[Issue, ...] = ()
     labels: Mapping[str, str] = field(default_factory=dict)
     dialect: str = ""
+    parameters: tuple[tuple[str, str], ...] = ()  # an ADaM ADTTE's (PARAMCD, PARAM)
 
     @property
     def name(self) -> str:
@@ -103,14 +106,16 @@ def read_table(path: str | Path, sheet: str | None = None, *,
     """Read ``path``. For workbooks ``sheet`` names the sheet (default: the sheet that holds
     the largest table); ``header_row`` is the spreadsheet row of the column names (default:
     found under title and blank rows)."""
+    from resort_gui.io.adam import adtte_table
+
     path = _existing(path)
     family = readers.file_family(path)
     if family == readers.TEXT:
-        return _read_text(path, header_row)
+        return adtte_table(_read_text(path, header_row))
     sha256 = sha256_of(path)
-    if family == readers.STATS:
-        return _read_stats(path, sha256)
-    return _read_workbook(path, sheet, header_row, sha256)
+    if family in (readers.STATS, readers.SAS):
+        return adtte_table(_read_stats(path, sha256))
+    return adtte_table(_read_workbook(path, sheet, header_row, sha256))
 
 
 def sheet_names(path: str | Path) -> tuple[str, ...]:
@@ -126,7 +131,7 @@ def preview(path: str | Path, sheet: str | None = None, header_row: int | None =
     """The first rows of the sheet (or file) as text, with the header row found or given."""
     path = _existing(path)
     family = readers.file_family(path)
-    if family == readers.STATS:
+    if family in (readers.STATS, readers.SAS):
         raw = _read_stats(path, "")
         top = [(0, tuple(map(str, raw.frame.columns)))] + [
             (int(r), _texts(row)) for r, row in zip(raw.row_numbers()[:n],
@@ -300,8 +305,9 @@ def _read_workbook(path: Path, sheet: str | None, header_row: int | None,
 # --- SPSS and Stata ------------------------------------------------------------------------
 
 def _read_stats(path: Path, sha256: str) -> RawTable:
-    """SPSS/Stata cases are numbered from 1 (no header row in the file)."""
-    frame, labels = readers.read_stats_file(path)
+    """SPSS/Stata cases (SAS observations) are numbered from 1 (no header row in the file)."""
+    frame, labels = (readers.read_sas_file if path.suffix.lower() in (".xpt", ".sas7bdat")
+                     else readers.read_stats_file)(path)
     if frame.empty:
         raise InputError("no_data_rows", f"{path.name}: the file has variables but no cases.")
     frame.columns = [str(c) for c in frame.columns]

@@ -48,7 +48,7 @@ def infer_time_unit(raw: RawTable, column: str) -> UnitInference:
     by_name = _unit_in_words(name_words(column, raw.labels.get(column, "")))
     if by_name:
         return UnitInference(by_name, f"the column name {column!r} says {by_name}")
-    by_adam = _unit_column(raw)
+    by_adam = _parameter_unit(raw, column) or _unit_column(raw)
     if by_adam:
         return by_adam
     return _unit_from_values(column, pd.to_numeric(raw.frame[column], errors="coerce"))
@@ -83,6 +83,22 @@ def unit_question(column: str, inference: UnitInference,
 def _unit_in_words(words: frozenset[str]) -> str | None:
     found = [unit for unit, names in UNIT_WORDS.items() if words & names]
     return found[0] if len(found) == 1 else None
+
+
+def _parameter_unit(raw: RawTable, column: str) -> UnitInference | None:
+    """The unit of one parameter of an ADTTE read as one row per subject: ``AVALU (OS)``
+    beside ``AVAL (OS)``."""
+    if not (column.startswith("AVAL (") and column.endswith(")")):
+        return None
+    unit = "AVALU" + column[4:]
+    if unit not in raw.frame.columns:
+        return None
+    values = {str(v).strip().casefold() for v in raw.frame[unit].dropna().unique()}
+    units = {u for v in values for u, names in UNIT_WORDS.items() if v in names}
+    if len(units) == 1 and len(values) == 1:
+        found = units.pop()
+        return UnitInference(found, f"column {unit!r} says {found}")
+    return None
 
 
 def _unit_column(raw: RawTable) -> UnitInference | None:

@@ -37,7 +37,8 @@ class WelcomePage(QWidget):
         drop_layout.addWidget(QLabel("Drop a spreadsheet here", objectName="dropText"),
                               alignment=Qt.AlignmentFlag.AlignCenter)
         drop_layout.addWidget(QLabel("Excel (.xlsx, .xls), OpenDocument (.ods), CSV, SPSS "
-                                     "(.sav), Stata (.dta) or a saved project (.resort)"),
+                                     "(.sav), Stata (.dta), SAS (.xpt, .sas7bdat) or a "
+                                     "saved project (.resort)"),
                               alignment=Qt.AlignmentFlag.AlignCenter)
         buttons = QHBoxLayout()
         open_button = QPushButton("Open a file\u2026", objectName="primary")
