@@ -22,3 +22,16 @@ def test_every_file_the_readme_names_is_present() -> None:
     expected = {f"{name}__{what}.csv" for name in DATASETS for what in PER_DATASET} | named
     missing = sorted(f for f in expected if not (REFERENCE_DIR / f).is_file())
     assert not missing, f"missing R reference files: {missing}"
+
+
+def test_make_reference_lists_every_file_it_writes() -> None:
+    # make_reference.R remakes the folder (README); its FILES manifest, which the script
+    # checks against what it wrote, must name exactly the committed csv files. No R needed.
+    script = (REFERENCE_DIR / "make_reference.R").read_text(encoding="utf-8")
+    manifest = re.search(r"^FILES <- c\((.*?)\)$", script, re.MULTILINE | re.DOTALL)
+    assert manifest, "make_reference.R has no FILES <- c(...) manifest"
+    listed = re.findall(r'"([^"]+)"', manifest.group(1))
+    assert len(listed) == len(set(listed)), "FILES lists a file twice"
+    committed = sorted(p.name for p in REFERENCE_DIR.glob("*.csv"))
+    assert sorted(listed) == committed
+    assert "setequal(written, FILES)" in script
