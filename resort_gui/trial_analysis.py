@@ -185,7 +185,8 @@ def _competing(cohort: Cohort, spec: AnalysisSpec, patients: pd.DataFrame,
     for cause, key in zip(causes, folded, strict=True):
         codes = np.where(text == key, OF_INTEREST, np.where(any_cause, COMPETING, 0))
         curves += [cumulative_incidence(cohort.time[m], codes[m], group=label,
-                                        cause_label=cause, landmarks=spec.landmarks)
+                                        cause_label=cause, landmarks=spec.landmarks,
+                                        conf_level=spec.conf_level)
                    for label, m in _group_masks(cohort)]
         if len(cohort.group_labels) >= 2:
             tests += _gray_tests(cohort, codes, cause)

@@ -73,13 +73,41 @@ def competing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_cumulative_incidence_at_landmarks_matches_cmprsk(competing: Path) -> None:
     cif = read(competing, "cumulative_incidence")
-    assert list(cif.columns) == ["group", "cause", "time", "cif", "variance"]
+    assert list(cif.columns) == ["group", "cause", "time", "cif", "variance", "ci_lower",
+                                 "ci_upper"]
     want = csv("pbc_cr", "cif")
     want[["group", "cause"]] = want["group_cause"].str.split(" ", expand=True).astype(int)
     merged = want.merge(cif, on=["group", "cause", "time"], suffixes=("_r", ""))
     assert len(merged) == len(want) == 16
     close(merged["cif"], merged["cif_r"])
     close(merged["variance"], merged["var"])
+
+
+def test_cif_milestones_csv_matches_r_with_confidence_limits(competing: Path) -> None:
+    """cif_milestones.csv: the incidence at each landmark with its SE and log(-log) 95%
+    limits, as make_cif_ci.R computes them from cmprsk's timepoints()."""
+    got = read(competing, "cif_milestones")
+    assert list(got.columns) == ["time", "group", "cause", "cif", "std_err", "ci_lower",
+                                 "ci_upper", "conf_level"]
+    want = extra_csv("cif_ci").query("case == 'pbc_trt'").copy()
+    want[["group", "cause"]] = want["group_cause"].str.split(" ", expand=True).astype(int)
+    merged = want.merge(got, on=["group", "cause", "time"], suffixes=("_r", ""))
+    assert len(merged) == len(want) == 16
+    close(merged["cif"], merged["cif_r"])
+    close(merged["std_err"] ** 2, merged["var"])
+    close(merged[["ci_lower", "ci_upper"]], merged[["ci_lower_r", "ci_upper_r"]])
+    assert (merged["conf_level"] == 0.95).all()
+
+
+def test_competing_values_are_not_said_to_be_censored(tmp_path: Path, capsys) -> None:
+    """The warning 'values 0, 2 are all treated as censored' contradicted the note after it
+    (the cumulative incidence counts 2 as a competing event): only the note is given."""
+    analyze(tmp_path, str(REFERENCE_DIR / "pbc_cr__data.csv"), "--time", "time", "--event",
+            "status", "--cause-value", "1", "--competing-value", "2", "--group", "trt",
+            "--time-unit", "days")
+    err = capsys.readouterr().err
+    assert "treated as censored" not in err
+    assert "note: Competing risks:" in err and "'2' counted as censored (cause-specific)" in err
 
 
 def test_cumulative_incidence_at_every_event_time_matches_cmprsk(competing: Path) -> None:

@@ -44,7 +44,9 @@ class CumulativeIncidence(_Frameable):
     Rows: time 0, every time an event of this cause happens in the group, and the requested
     landmark times (``is_landmark``; NaN beyond the group's last follow-up time, as cmprsk's
     ``timepoints``). ``last_time`` is the group's largest follow-up time (the curve is flat
-    from its last jump to there).
+    from its last jump to there). ``ci_lower``/``ci_upper`` are the pointwise limits at
+    ``conf_level`` on the log(-log) scale (``stats.competing.cif_confidence``), NaN where
+    the incidence is 0 or 1 or its variance is 0.
     """
 
     group: str
@@ -54,6 +56,9 @@ class CumulativeIncidence(_Frameable):
     variance: FloatArray
     is_landmark: np.ndarray
     last_time: float
+    ci_lower: FloatArray
+    ci_upper: FloatArray
+    conf_level: float = 0.95
 
     def steps(self) -> tuple[FloatArray, FloatArray]:
         """Vertices for drawing the curve as a right-continuous step function: x from 0

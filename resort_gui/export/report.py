@@ -553,19 +553,21 @@ def ph_table(result: AnalysisResult, options: TextOptions) -> Table:
 
 
 def competing_tables(result: AnalysisResult, options: TextOptions) -> list[Table]:
-    """Cumulative incidence at the landmarks per group and cause, and Gray's tests."""
+    """Cumulative incidence at the landmarks per group and cause, in percent with its
+    pointwise confidence interval, and Gray's tests."""
     competing = result.competing
     assert competing is not None
     d = options.decimal
     tables = []
-    landmarks = [(c, c.time[c.is_landmark], c.cif[c.is_landmark]) for c in competing.curves]
-    times = sorted({float(t) for _, ts, _ in landmarks for t in ts})
+    times = sorted({float(t) for c in competing.curves for t in c.time[c.is_landmark]})
     if times:
         rows = tuple((options.name(c.group), _cause_name(c.cause, competing.cause),
-                      *(fmt.percent(float(dict(zip(ts, cifs, strict=True)).get(t, np.nan)), 1, d)
-                        for t in times)) for c, ts, cifs in landmarks)
-        tables.append(Table(f"Cumulative incidence by cause (time in {result.spec.time_unit})",
-                            ("Group", "Cause", *(f"{t:g}" for t in times)), rows))
+                      *(_cif_cell(c, t, d) for t in times)) for c in competing.curves)
+        level = _level(result.spec.conf_level)
+        tables.append(Table(f"Cumulative incidence by cause, % ({level} CI), at each "
+                            f"landmark (time in {result.spec.time_unit})",
+                            ("Group", "Cause", *(fmt.number(t, 0 if t.is_integer() else 1, d)
+                                                 for t in times)), rows))
     if competing.tests:
         tables.append(Table("Gray's test of equal cumulative incidence", (
             "Cause", "Chi-square", "df", "p"), tuple(
@@ -574,6 +576,19 @@ def competing_tables(result: AnalysisResult, options: TextOptions) -> list[Table
                  fmt.number(t.chisq, 2, d), str(t.df), fmt.p_value(t.p_value, d))
                 for t in competing.tests)))
     return tables
+
+
+def _cif_cell(curve, t: float, decimal: str) -> str:
+    """"12.3 (8.1–17.0)"; the incidence alone where no interval exists (still 0); NE
+    beyond the group's follow-up."""
+    at = np.flatnonzero(curve.is_landmark & (curve.time == t))
+    if not at.size or not np.isfinite(curve.cif[at[0]]):
+        return fmt.NOT_ESTIMABLE
+    i = int(at[0])
+    if not (np.isfinite(curve.ci_lower[i]) and np.isfinite(curve.ci_upper[i])):
+        return fmt.number(curve.cif[i] * 100, 1, decimal)
+    return fmt.estimate_ci(curve.cif[i] * 100, curve.ci_lower[i] * 100,
+                           curve.ci_upper[i] * 100, 1, decimal)
 
 
 def _cause_name(cause: str, of_interest: str) -> str:
