@@ -78,7 +78,8 @@ class Table:
 @dataclass(frozen=True)
 class FigureBlock:
     """Where a figure goes; the renderer supplies the picture named ``key``: ``km`` (the
-    Kaplan-Meier figure), ``km:<endpoint>`` (a secondary endpoint's), ``forest:<group>``."""
+    Kaplan-Meier figure), ``km:<endpoint>`` (a secondary endpoint's), ``forest:<group>``,
+    ``cif`` (the cumulative incidence of the competing-risks analysis)."""
 
     caption: str
     key: str = "km"
@@ -466,7 +467,8 @@ def trial_blocks_after(result: AnalysisResult, options: TextOptions) -> list[Blo
         blocks += [Heading("Proportional hazards"), Paragraph(ph_sentence(result, options)),
                    ph_table(result, options)]
     if result.competing is not None:
-        blocks += [Heading("Competing risks"), *competing_tables(result, options)]
+        blocks += [Heading("Competing risks"), *competing_tables(result, options),
+                   FigureBlock(cif_caption(result), "cif")]
     if result.safety is not None:
         blocks += [Heading("Adverse events"), safety_block(result, options)]
     return blocks
@@ -576,6 +578,20 @@ def competing_tables(result: AnalysisResult, options: TextOptions) -> list[Table
                  fmt.number(t.chisq, 2, d), str(t.df), fmt.p_value(t.p_value, d))
                 for t in competing.tests)))
     return tables
+
+
+def cif_caption(result: AnalysisResult) -> str:
+    competing = result.competing
+    assert competing is not None
+    spec: AnalysisSpec = result.spec
+    by = f" by {spec.group}" if spec.group and len(result.groups) > 1 else ""
+    column = spec.endpoint.events[0].column
+    others = _join([f"{column} = {v}" for v in competing.competing])
+    return (f"Cumulative incidence (Aalen\u2013Johansen) of {column} = {competing.cause}{by}"
+            f", with pointwise {_level(spec.conf_level)} confidence bands (log(\u2212log) "
+            "scale, from cmprsk's variance)"
+            + (f"; dashed: the competing events ({others})" if others else "")
+            + ". Numbers at risk under the plot.")
 
 
 def _cif_cell(curve, t: float, decimal: str) -> str:

@@ -91,6 +91,7 @@ def cumulative_incidence(time: ArrayLike, cause: ArrayLike, *, group: str = "",
         group=group, cause=cause_label, time=all_times, cif=cif_all, variance=var_all,
         is_landmark=np.isin(all_times, marks), last_time=last,
         ci_lower=lower, ci_upper=upper, conf_level=conf_level,
+        n=int(time_a.size), events=int(np.sum(cause_a == OF_INTEREST)),
     )
 
 
