@@ -268,6 +268,8 @@ def methods_paragraph(result: AnalysisResult) -> str:
     ]
     if len(result.groups) > 1:
         sentences += _comparison_sentences(result)
+    if result.competing is not None:
+        sentences += _competing_sentences(result)
     sentences.append("Median follow-up was estimated with the reverse Kaplan\u2013Meier method "
                      "(censoring taken as the event).")
     sentences.append(f"Analyses were done with resort-gui {__version__} (Python "
@@ -317,7 +319,7 @@ def _comparison_sentences(result: AnalysisResult) -> list[str]:
     out = [f"Groups defined by {spec.group} ({_join(labels)}; reference {labels[0]}) were "
            f"compared with {_join(tests)}." if tests else ""]
     others = [n for n in names if n not in ("logrank", "logrank_stratified")
-              and not n.endswith("_stratified")]
+              and not n.endswith("_stratified") and not n.startswith("gray_cause_")]
     if others:
         also = " (also stratified)" if any(n.endswith("_stratified") and n != "logrank_stratified"
                                            for n in names) else ""
@@ -333,6 +335,28 @@ def _comparison_sentences(result: AnalysisResult) -> list[str]:
                    f"were estimated with Cox proportional-hazards models ({ties} method for "
                    f"tied event times){stratified}.")
     return [s for s in out if s]
+
+
+def _competing_sentences(result: AnalysisResult) -> list[str]:
+    """Competing risks: what was estimated, and Gray's test named as such (it compares
+    cumulative incidence, not hazards: it is not a weighted log-rank test)."""
+    competing = result.competing
+    assert competing is not None
+    spec: AnalysisSpec = result.spec
+    column = spec.endpoint.events[0].column
+    others = _join([f"{column} = {v}" for v in competing.competing]) or "none"
+    out = [f"With competing risks ({column} = {competing.cause} the event of interest; "
+           f"competing events: {others}), the cumulative incidence of each kind of event was "
+           "estimated with the Aalen\u2013Johansen estimator, with Gray's variance and "
+           f"pointwise {_level(spec.conf_level)} confidence intervals on the log(\u2212log) "
+           "scale (estimate and variance as R's cmprsk::cuminc)."]
+    if competing.tests:
+        strata = _join(list(spec.strata))
+        stratified = (f", also stratified by {strata}"
+                      if any(t.stratified for t in competing.tests) else "")
+        out.append("Cumulative incidence was compared between groups with Gray's test "
+                   f"(Gray 1988){stratified}.")
+    return out
 
 
 def _trend_scores_text(result: AnalysisResult) -> str:

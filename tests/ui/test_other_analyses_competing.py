@@ -83,6 +83,9 @@ def test_cause_and_competing_values_give_rs_cumulative_incidence_and_undo(qtbot,
     assert panel.cif_button.isEnabled()
     assert any(c.startswith("Cumulative incidence by cause") for c in panel.sections)
     assert any(c.startswith("Gray's test") for c in panel.sections)
+    figure = panel.cif_figure  # the exported figure, drawn by the Kaplan-Meier renderer
+    assert figure is not None and figure.model.y_label == "Cumulative incidence"
+    assert len(figure.model.curves) == 4 and figure.model.risk_blocks
 
     session.undo_stack.undo()
     assert session.spec.cause_value is None and session.spec.competing_values == ()
@@ -90,6 +93,7 @@ def test_cause_and_competing_values_give_rs_cumulative_incidence_and_undo(qtbot,
     assert cause.currentText() == NO_CAUSE
     assert wait_for_result(qtbot, window).competing is None
     assert not panel.cif_button.isEnabled()
+    assert panel.cif_figure is None
 
 
 def test_competing_values_are_ticked_and_none_returns_to_ordinary_km(qtbot, window) -> None:
