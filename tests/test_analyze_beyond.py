@@ -5,6 +5,7 @@ and for the demo trial Table 1, adverse events and the CONSORT flow."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ import pandas as pd
 import pytest
 
 from resort_gui.cli import main
-from resort_gui.domain.spec import AnalysisSpec
+from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
 from tests.reference import REFERENCE_DIR, csv
 from tests.reference_extra import EXTRA_DIR, close, extra_csv
 
@@ -135,16 +136,33 @@ def test_competing_events_are_censored_in_the_cause_specific_km(competing: Path)
     assert summary["events"].iloc[-1] == int((data["status"] == 1).sum())
 
 
-def test_a_competing_value_ticked_as_the_event_is_flagged(tmp_path: Path, capsys) -> None:
-    """Counting death as the event too makes the KM side all-cause: say so, not "cause-specific"."""
-    analyze(tmp_path, str(REFERENCE_DIR / "pbc_cr__data.csv"), "--time", "time", "--event",
-            "status", "--event-value", "1", "--event-value", "2", "--cause-value", "1",
+def test_the_event_of_interest_is_declared_once(tmp_path: Path, capsys) -> None:
+    """--cause-value is the endpoint's one event value: a different --event-value (here 2,
+    the competing value, counted as the event too) is refused, not analysed with a warning."""
+    data = str(REFERENCE_DIR / "pbc_cr__data.csv")
+    assert main(["analyze", data, "--time", "time", "--event", "status", "--event-value", "1",
+                 "--event-value", "2", "--cause-value", "1", "--competing-value", "2",
+                 "--group", "trt", "--time-unit", "days", "--out", str(tmp_path)]) == 2
+    assert "give it once" in capsys.readouterr().err
+    analyze(tmp_path, data, "--time", "time", "--event", "status", "--event-value", "1",
             "--competing-value", "2", "--group", "trt", "--time-unit", "days")
-    err = capsys.readouterr().err
-    assert "warning: Competing risks: '2' is also ticked as the endpoint's event" in err
-    assert "cause-specific);" not in err
-    data = pd.read_csv(REFERENCE_DIR / "pbc_cr__data.csv")
-    assert read(tmp_path, "summary")["events"].iloc[-1] == int((data["status"] > 0).sum())
+    spec = json.loads((tmp_path / "analysis.json").read_text())["spec"]
+    assert "cause_value" not in spec and spec["endpoint"]["events"][0]["values"] == ["1"]
+    assert len(read(tmp_path, "cif_milestones")) == 0  # no landmarks, the curves are there
+    assert set(read(tmp_path, "cumulative_incidence")["cause"]) == {1, 2}
+
+
+def test_an_old_analysis_file_with_cause_value_loads_cause_specific() -> None:
+    """Before, the cause was stored twice (cause_value and the event values, which could
+    also hold the competing value): the migration keeps cause_value as the one event value."""
+    old = json.loads(AnalysisSpec(endpoint=Endpoint(
+        time="time", events=(EventSource("status", ("1", "2")),)),
+        competing_values=("2",)).to_json())
+    old["cause_value"] = "1"
+    spec = AnalysisSpec.from_json(json.dumps(old))
+    assert spec.endpoint.events[0].values == ("1",)
+    assert spec.cause_value == "1" and spec.competing_values == ("2",)
+    assert spec.validate() == []
 
 
 def test_subgroups_csv_matches_r(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ def result():
         source=str(EXTRA_DIR / "pbc3__data.csv"),
         endpoint=Endpoint(name="Death", time="time", events=(EventSource("status", ("2",)),)),
         group="edema", time_unit="days", landmarks=(365.0, 1000.0, 2000.0, 3000.0),
-        cause_value="2", competing_values=("1",))
+        competing_values=("1",))
     return analyze_file(spec).result
 
 
