@@ -165,8 +165,9 @@ def _trial_arguments(p: argparse.ArgumentParser) -> None:
                    help="adjust the Cox model for COL (repeatable; numbers as numbers, text "
                         "as categories against the first): cox_multivariable.csv")
     p.add_argument("--cause-value", metavar="V",
-                   help="competing risks: the event value of interest (the KM, log-rank and "
-                        "Cox become cause-specific): cumulative_incidence.csv, Gray's test")
+                   help="competing risks: the event value of interest, i.e. the one "
+                        "--event-value (the KM, log-rank and Cox become cause-specific): "
+                        "cumulative_incidence.csv, cif_milestones.csv, cif.*, Gray's test")
     p.add_argument("--competing-value", action="append", default=[], metavar="W",
                    help="competing risks: an event value that competes (repeatable)")
     p.add_argument("--subgroup", action="append", default=[], metavar="COL",
@@ -196,8 +197,6 @@ def _trial_options(args: argparse.Namespace, strata: tuple[str, ...]) -> dict[st
                        ("competing_values", tuple(args.competing_value))):
         if value:
             options[key] = value
-    if args.cause_value is not None:
-        options["cause_value"] = args.cause_value
     if args.ae_sheet:
         options["safety"] = SafetySource(args.ae_sheet, args.ae_patient, args.ae_term,
                                          args.ae_grade)
@@ -326,6 +325,11 @@ def _parse_fh(text: str) -> tuple[float, float]:
 def _endpoint_options(args: argparse.Namespace) -> Endpoint:
     """``--time`` + ``--event``, or ``--start`` + ``--event``/``--stop`` pairs."""
     values = tuple(args.event_value) or ((args.cause_value,) if args.cause_value else ())
+    if args.cause_value is not None and values != (args.cause_value,):
+        raise InputError("usage", f"--cause-value {args.cause_value} is the event of interest: "
+                                  "it is the endpoint's one event value, so give it once "
+                                  "(--cause-value or --event-value), and each competing value "
+                                  "with --competing-value.")
     if not args.event or (args.time is None) == (args.start is None):
         raise InputError("usage", "give --time COL --event COL (durations), or --start COL "
                                   "--event COL --stop COL (dates), with a data file.")

@@ -20,7 +20,7 @@ from resort_gui.export.figure_options import DEFAULT_SIZE, FigureSize
 from resort_gui.export.safe_write import write_atomically
 from resort_gui.export.trial_tables import endpoint_slug
 from resort_gui.export.xlsx import write_tables
-from resort_gui.figure import FigureStyle
+from resort_gui.figure import FigureStyle, build_cif_figure
 from resort_gui.io import RawTable, build_cohort, read_table
 from resort_gui.io.sheets import read_trial_sheets
 from resort_gui.io.units import resolve_time_unit
@@ -68,6 +68,9 @@ def write_outputs(run: Run, out: Path, formats: tuple[str, ...], *,
         style = FigureStyle(decimal=decimal)
         written += render_figure(run.result, out / "km", formats, size=size, dpi=dpi,
                                  style=style, protect=protect)
+        if formats and run.result.competing is not None:
+            written += render_figure(run.result, out / "cif", formats, size=size, dpi=dpi,
+                                     style=style, protect=protect, build=build_cif_figure)
         for secondary in run.result.secondary:
             stem = out / f"km_{endpoint_slug(secondary.spec.endpoint.name)}"
             written += render_figure(secondary, stem, formats, size=size, dpi=dpi,

@@ -110,8 +110,7 @@ def secondary_spec(spec: AnalysisSpec, endpoint: Endpoint) -> AnalysisSpec:
     tables of the whole trial (subgroups, Table 1, safety, flow, competing risks) are the
     primary analysis's only."""
     return replace(spec, endpoint=endpoint, secondary_endpoints=(), subgroups=(),
-                   baseline_columns=(), safety=None, screening=None, cause_value=None,
-                   competing_values=())
+                   baseline_columns=(), safety=None, screening=None, competing_values=())
 
 
 def secondary_analyses(spec: AnalysisSpec, sheets: TrialSheets) -> tuple[Any, ...]:
@@ -185,7 +184,8 @@ def _competing(cohort: Cohort, spec: AnalysisSpec, patients: pd.DataFrame,
     for cause, key in zip(causes, folded, strict=True):
         codes = np.where(text == key, OF_INTEREST, np.where(any_cause, COMPETING, 0))
         curves += [cumulative_incidence(cohort.time[m], codes[m], group=label,
-                                        cause_label=cause, landmarks=spec.landmarks)
+                                        cause_label=cause, landmarks=spec.landmarks,
+                                        conf_level=spec.conf_level)
                    for label, m in _group_masks(cohort)]
         if len(cohort.group_labels) >= 2:
             tests += _gray_tests(cohort, codes, cause)
@@ -200,23 +200,14 @@ def _competing(cohort: Cohort, spec: AnalysisSpec, patients: pd.DataFrame,
 
 
 def _competing_note(spec: AnalysisSpec) -> Issue:
-    """What the Kaplan-Meier side counts under competing risks: cause-specific only when the
-    endpoint's event values leave the competing values out."""
-    counted = {v.casefold() for v in spec.endpoint.events[0].values}
-    also_counted = [v for v in spec.competing_values if v.casefold() in counted]
-    accounted = "the cumulative incidence and Gray's test account for the competing events."
-    if also_counted:
-        return Issue("competing_values_counted_as_events",
-                     f"Competing risks: {', '.join(map(repr, also_counted))} is also ticked as "
-                     "the endpoint's event, so the Kaplan-Meier curves, log-rank tests and Cox "
-                     "hazard ratios count it as an event: they are not cause-specific. Tick "
-                     f"only {spec.cause_value!r} as the event for cause-specific estimates; "
-                     f"{accounted}", "warning")
-    competing = ", ".join(map(repr, spec.competing_values)) or "none"
+    """What the Kaplan-Meier side counts under competing risks: the event of interest only
+    (the endpoint's one event value; a competing value cannot be both)."""
+    competing = ", ".join(map(repr, spec.competing_values))
     return Issue("competing_risks",
                  f"Competing risks: the Kaplan-Meier curves, log-rank tests and Cox hazard "
                  f"ratios are for {spec.cause_value!r} with {competing} counted as censored "
-                 f"(cause-specific); {accounted}", "info")
+                 "(cause-specific); the cumulative incidence and Gray's test account for the "
+                 "competing events.", "info")
 
 
 def _gray_tests(cohort: Cohort, codes: np.ndarray, cause: str) -> list[GrayTest]:

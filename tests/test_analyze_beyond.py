@@ -5,6 +5,7 @@ and for the demo trial Table 1, adverse events and the CONSORT flow."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ import pandas as pd
 import pytest
 
 from resort_gui.cli import main
-from resort_gui.domain.spec import AnalysisSpec
+from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
 from tests.reference import REFERENCE_DIR, csv
 from tests.reference_extra import EXTRA_DIR, close, extra_csv
 
@@ -73,13 +74,41 @@ def competing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_cumulative_incidence_at_landmarks_matches_cmprsk(competing: Path) -> None:
     cif = read(competing, "cumulative_incidence")
-    assert list(cif.columns) == ["group", "cause", "time", "cif", "variance"]
+    assert list(cif.columns) == ["group", "cause", "time", "cif", "variance", "ci_lower",
+                                 "ci_upper"]
     want = csv("pbc_cr", "cif")
     want[["group", "cause"]] = want["group_cause"].str.split(" ", expand=True).astype(int)
     merged = want.merge(cif, on=["group", "cause", "time"], suffixes=("_r", ""))
     assert len(merged) == len(want) == 16
     close(merged["cif"], merged["cif_r"])
     close(merged["variance"], merged["var"])
+
+
+def test_cif_milestones_csv_matches_r_with_confidence_limits(competing: Path) -> None:
+    """cif_milestones.csv: the incidence at each landmark with its SE and log(-log) 95%
+    limits, as make_cif_ci.R computes them from cmprsk's timepoints()."""
+    got = read(competing, "cif_milestones")
+    assert list(got.columns) == ["time", "group", "cause", "cif", "std_err", "ci_lower",
+                                 "ci_upper", "conf_level"]
+    want = extra_csv("cif_ci").query("case == 'pbc_trt'").copy()
+    want[["group", "cause"]] = want["group_cause"].str.split(" ", expand=True).astype(int)
+    merged = want.merge(got, on=["group", "cause", "time"], suffixes=("_r", ""))
+    assert len(merged) == len(want) == 16
+    close(merged["cif"], merged["cif_r"])
+    close(merged["std_err"] ** 2, merged["var"])
+    close(merged[["ci_lower", "ci_upper"]], merged[["ci_lower_r", "ci_upper_r"]])
+    assert (merged["conf_level"] == 0.95).all()
+
+
+def test_competing_values_are_not_said_to_be_censored(tmp_path: Path, capsys) -> None:
+    """The warning 'values 0, 2 are all treated as censored' contradicted the note after it
+    (the cumulative incidence counts 2 as a competing event): only the note is given."""
+    analyze(tmp_path, str(REFERENCE_DIR / "pbc_cr__data.csv"), "--time", "time", "--event",
+            "status", "--cause-value", "1", "--competing-value", "2", "--group", "trt",
+            "--time-unit", "days")
+    err = capsys.readouterr().err
+    assert "treated as censored" not in err
+    assert "note: Competing risks:" in err and "'2' counted as censored (cause-specific)" in err
 
 
 def test_cumulative_incidence_at_every_event_time_matches_cmprsk(competing: Path) -> None:
@@ -107,16 +136,33 @@ def test_competing_events_are_censored_in_the_cause_specific_km(competing: Path)
     assert summary["events"].iloc[-1] == int((data["status"] == 1).sum())
 
 
-def test_a_competing_value_ticked_as_the_event_is_flagged(tmp_path: Path, capsys) -> None:
-    """Counting death as the event too makes the KM side all-cause: say so, not "cause-specific"."""
-    analyze(tmp_path, str(REFERENCE_DIR / "pbc_cr__data.csv"), "--time", "time", "--event",
-            "status", "--event-value", "1", "--event-value", "2", "--cause-value", "1",
+def test_the_event_of_interest_is_declared_once(tmp_path: Path, capsys) -> None:
+    """--cause-value is the endpoint's one event value: a different --event-value (here 2,
+    the competing value, counted as the event too) is refused, not analysed with a warning."""
+    data = str(REFERENCE_DIR / "pbc_cr__data.csv")
+    assert main(["analyze", data, "--time", "time", "--event", "status", "--event-value", "1",
+                 "--event-value", "2", "--cause-value", "1", "--competing-value", "2",
+                 "--group", "trt", "--time-unit", "days", "--out", str(tmp_path)]) == 2
+    assert "give it once" in capsys.readouterr().err
+    analyze(tmp_path, data, "--time", "time", "--event", "status", "--event-value", "1",
             "--competing-value", "2", "--group", "trt", "--time-unit", "days")
-    err = capsys.readouterr().err
-    assert "warning: Competing risks: '2' is also ticked as the endpoint's event" in err
-    assert "cause-specific);" not in err
-    data = pd.read_csv(REFERENCE_DIR / "pbc_cr__data.csv")
-    assert read(tmp_path, "summary")["events"].iloc[-1] == int((data["status"] > 0).sum())
+    spec = json.loads((tmp_path / "analysis.json").read_text())["spec"]
+    assert "cause_value" not in spec and spec["endpoint"]["events"][0]["values"] == ["1"]
+    assert len(read(tmp_path, "cif_milestones")) == 0  # no landmarks, the curves are there
+    assert set(read(tmp_path, "cumulative_incidence")["cause"]) == {1, 2}
+
+
+def test_an_old_analysis_file_with_cause_value_loads_cause_specific() -> None:
+    """Before, the cause was stored twice (cause_value and the event values, which could
+    also hold the competing value): the migration keeps cause_value as the one event value."""
+    old = json.loads(AnalysisSpec(endpoint=Endpoint(
+        time="time", events=(EventSource("status", ("1", "2")),)),
+        competing_values=("2",)).to_json())
+    old["cause_value"] = "1"
+    spec = AnalysisSpec.from_json(json.dumps(old))
+    assert spec.endpoint.events[0].values == ("1",)
+    assert spec.cause_value == "1" and spec.competing_values == ("2",)
+    assert spec.validate() == []
 
 
 def test_subgroups_csv_matches_r(tmp_path: Path) -> None:

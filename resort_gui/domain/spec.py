@@ -125,8 +125,9 @@ class AnalysisSpec:
     trend_scores: str = "order"
     pairwise: str = "all"
     covariates: tuple[str, ...] = ()  # adjusted Cox: numbers as numbers, text as categories
-    cause_value: str | None = None  # competing risks: the event value of interest ...
-    competing_values: tuple[str, ...] = ()  # ... and the competing ones (others: censored)
+    # competing risks: the values of the event column that compete with the endpoint's
+    # event; the event of interest is the endpoint's own event value, declared once there
+    competing_values: tuple[str, ...] = ()
     subgroups: tuple[str, ...] = ()  # forest plot: HR per level of these columns
     baseline_columns: tuple[str, ...] = ()  # Table 1
     safety: SafetySource | None = None  # adverse events (long format)
@@ -163,19 +164,34 @@ class AnalysisSpec:
         problems += self._import_problems()
         return problems + self._comparison_problems() + self._competing_problems()
 
+    @property
+    def cause_value(self) -> str | None:
+        """The event value of interest of a competing-risks analysis: the endpoint's one
+        event value, when competing values are declared (None otherwise). Not stored: the
+        endpoint's event value is the one declaration of it."""
+        events = self.endpoint.events
+        if (not self.competing_values or self.endpoint.time is None or len(events) != 1
+                or len(events[0].values) != 1):
+            return None
+        return events[0].values[0]
+
     def _competing_problems(self) -> list[str]:
         """Problems with the competing-risks settings."""
-        problems = []
-        if self.competing_values and self.cause_value is None:
-            problems.append("Competing events need the event of interest (--cause-value).")
-        if self.cause_value is not None and self.cause_value in self.competing_values:
-            problems.append(f"{self.cause_value!r} cannot be both the event of interest and a "
-                            "competing event.")
-        if self.cause_value is not None and (self.endpoint.time is None
-                                             or len(self.endpoint.events) != 1):
-            problems.append("Competing risks need a time column and one event column that "
-                            "holds a code per cause (e.g. 0 censored, 1 recurrence, 2 death).")
-        return problems
+        if not self.competing_values:
+            return []
+        if self.endpoint.time is None or len(self.endpoint.events) != 1:
+            return ["Competing risks need a time column and one event column that holds a "
+                    "code per cause (e.g. 0 censored, 1 recurrence, 2 death)."]
+        values = self.endpoint.events[0].values
+        both = [v for v in values
+                if v.strip().casefold() in {c.strip().casefold() for c in self.competing_values}]
+        if both:
+            return [f"{', '.join(map(repr, both))} cannot be both the event of interest and a "
+                    "competing event."]
+        if len(values) != 1:
+            return ["Competing risks need one event value of interest (--event-value or "
+                    "--cause-value), the competing events besides it."]
+        return []
 
     def _comparison_problems(self) -> list[str]:
         """Problems with the settings of the comparisons between groups."""
@@ -247,6 +263,16 @@ def _endpoint_from_dict(data: dict[str, Any]) -> Endpoint:
     return Endpoint(**endpoint)
 
 
+def _migrated_cause(cause: Any, endpoint: Endpoint) -> Endpoint:
+    """Files written before the event of interest was declared once: their ``cause_value``
+    (the event of interest, stored beside the endpoint's event values) becomes the
+    endpoint's one event value, so their Kaplan-Meier side is cause-specific as the note
+    of competing risks says."""
+    if cause is None or len(endpoint.events) != 1:
+        return endpoint
+    return replace(endpoint, events=(replace(endpoint.events[0], values=(str(cause),)),))
+
+
 def spec_from_dict(data: dict[str, Any]) -> AnalysisSpec:
     """Rebuild a spec from ``to_json`` output; unknown keys are an error, not ignored."""
     data = dict(data)
@@ -255,6 +281,7 @@ def spec_from_dict(data: dict[str, Any]) -> AnalysisSpec:
         raise ValueError(f"analysis file schema_version {version} is not supported "
                          f"(this program reads version {SCHEMA_VERSION})")
     data["endpoint"] = _endpoint_from_dict(data.pop("endpoint", {}))
+    data["endpoint"] = _migrated_cause(data.pop("cause_value", None), data["endpoint"])
     data["secondary_endpoints"] = tuple(_endpoint_from_dict(e)
                                         for e in data.get("secondary_endpoints", ()))
     data["strata"] = tuple(data.get("strata", ()))

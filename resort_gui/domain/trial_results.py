@@ -44,7 +44,9 @@ class CumulativeIncidence(_Frameable):
     Rows: time 0, every time an event of this cause happens in the group, and the requested
     landmark times (``is_landmark``; NaN beyond the group's last follow-up time, as cmprsk's
     ``timepoints``). ``last_time`` is the group's largest follow-up time (the curve is flat
-    from its last jump to there).
+    from its last jump to there). ``ci_lower``/``ci_upper`` are the pointwise limits at
+    ``conf_level`` on the log(-log) scale (``stats.competing.cif_confidence``), NaN where
+    the incidence is 0 or 1 or its variance is 0.
     """
 
     group: str
@@ -54,6 +56,11 @@ class CumulativeIncidence(_Frameable):
     variance: FloatArray
     is_landmark: np.ndarray
     last_time: float
+    ci_lower: FloatArray
+    ci_upper: FloatArray
+    conf_level: float = 0.95
+    n: int = 0  # patients of the group
+    events: int = 0  # events of this cause in the group
 
     def steps(self) -> tuple[FloatArray, FloatArray]:
         """Vertices for drawing the curve as a right-continuous step function: x from 0
@@ -63,6 +70,17 @@ class CumulativeIncidence(_Frameable):
         jumps = np.r_[True, np.diff(cif) != 0]
         x, y = time[jumps], cif[jumps]
         return np.r_[x, self.last_time], np.r_[y, y[-1]]
+
+    def band(self) -> tuple[FloatArray, FloatArray]:
+        """The confidence limits at the vertices of ``steps``, for drawing: where no
+        interval exists (the incidence still 0) the band is the curve itself."""
+        finite = np.isfinite(self.cif)
+        cif = self.cif[finite]
+        lower, upper = self.ci_lower[finite], self.ci_upper[finite]
+        jumps = np.r_[True, np.diff(cif) != 0]
+        lower = np.where(np.isfinite(lower), lower, cif)[jumps]
+        upper = np.where(np.isfinite(upper), upper, cif)[jumps]
+        return np.r_[lower, lower[-1]], np.r_[upper, upper[-1]]
 
 
 @dataclass(frozen=True)

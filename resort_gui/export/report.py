@@ -78,7 +78,8 @@ class Table:
 @dataclass(frozen=True)
 class FigureBlock:
     """Where a figure goes; the renderer supplies the picture named ``key``: ``km`` (the
-    Kaplan-Meier figure), ``km:<endpoint>`` (a secondary endpoint's), ``forest:<group>``."""
+    Kaplan-Meier figure), ``km:<endpoint>`` (a secondary endpoint's), ``forest:<group>``,
+    ``cif`` (the cumulative incidence of the competing-risks analysis)."""
 
     caption: str
     key: str = "km"
@@ -267,6 +268,8 @@ def methods_paragraph(result: AnalysisResult) -> str:
     ]
     if len(result.groups) > 1:
         sentences += _comparison_sentences(result)
+    if result.competing is not None:
+        sentences += _competing_sentences(result)
     sentences.append("Median follow-up was estimated with the reverse Kaplan\u2013Meier method "
                      "(censoring taken as the event).")
     sentences.append(f"Analyses were done with resort-gui {__version__} (Python "
@@ -318,7 +321,7 @@ def _comparison_sentences(result: AnalysisResult) -> list[str]:
     out = [f"Groups defined by {spec.group} ({_join(labels)}; reference {labels[0]}) were "
            f"compared with {_join(tests)}." if tests else ""]
     others = [n for n in names if n not in ("logrank", "logrank_stratified")
-              and not n.endswith("_stratified")]
+              and not n.endswith("_stratified") and not n.startswith("gray_cause_")]
     if others:
         also = " (also stratified)" if any(n.endswith("_stratified") and n != "logrank_stratified"
                                            for n in names) else ""
@@ -334,6 +337,28 @@ def _comparison_sentences(result: AnalysisResult) -> list[str]:
                    f"were estimated with Cox proportional-hazards models ({ties} method for "
                    f"tied event times){stratified}.")
     return [s for s in out if s]
+
+
+def _competing_sentences(result: AnalysisResult) -> list[str]:
+    """Competing risks: what was estimated, and Gray's test named as such (it compares
+    cumulative incidence, not hazards: it is not a weighted log-rank test)."""
+    competing = result.competing
+    assert competing is not None
+    spec: AnalysisSpec = result.spec
+    column = spec.endpoint.events[0].column
+    others = _join([f"{column} = {v}" for v in competing.competing]) or "none"
+    out = [f"With competing risks ({column} = {competing.cause} the event of interest; "
+           f"competing events: {others}), the cumulative incidence of each kind of event was "
+           "estimated with the Aalen\u2013Johansen estimator, with Gray's variance and "
+           f"pointwise {_level(spec.conf_level)} confidence intervals on the log(\u2212log) "
+           "scale (estimate and variance as R's cmprsk::cuminc)."]
+    if competing.tests:
+        strata = _join(list(spec.strata))
+        stratified = (f", also stratified by {strata}"
+                      if any(t.stratified for t in competing.tests) else "")
+        out.append("Cumulative incidence was compared between groups with Gray's test "
+                   f"(Gray 1988){stratified}.")
+    return out
 
 
 def _trend_scores_text(result: AnalysisResult) -> str:
@@ -469,7 +494,8 @@ def trial_blocks_after(result: AnalysisResult, options: TextOptions) -> list[Blo
         blocks += [Heading("Proportional hazards"), Paragraph(ph_sentence(result, options)),
                    ph_table(result, options)]
     if result.competing is not None:
-        blocks += [Heading("Competing risks"), *competing_tables(result, options)]
+        blocks += [Heading("Competing risks"), *competing_tables(result, options),
+                   FigureBlock(cif_caption(result), "cif")]
     if result.safety is not None:
         blocks += [Heading("Adverse events"), safety_block(result, options),
                    safety_by_grade_block(result, options)]
@@ -557,19 +583,21 @@ def ph_table(result: AnalysisResult, options: TextOptions) -> Table:
 
 
 def competing_tables(result: AnalysisResult, options: TextOptions) -> list[Table]:
-    """Cumulative incidence at the landmarks per group and cause, and Gray's tests."""
+    """Cumulative incidence at the landmarks per group and cause, in percent with its
+    pointwise confidence interval, and Gray's tests."""
     competing = result.competing
     assert competing is not None
     d = options.decimal
     tables = []
-    landmarks = [(c, c.time[c.is_landmark], c.cif[c.is_landmark]) for c in competing.curves]
-    times = sorted({float(t) for _, ts, _ in landmarks for t in ts})
+    times = sorted({float(t) for c in competing.curves for t in c.time[c.is_landmark]})
     if times:
         rows = tuple((options.name(c.group), _cause_name(c.cause, competing.cause),
-                      *(fmt.percent(float(dict(zip(ts, cifs, strict=True)).get(t, np.nan)), 1, d)
-                        for t in times)) for c, ts, cifs in landmarks)
-        tables.append(Table(f"Cumulative incidence by cause (time in {result.spec.time_unit})",
-                            ("Group", "Cause", *(f"{t:g}" for t in times)), rows))
+                      *(_cif_cell(c, t, d) for t in times)) for c in competing.curves)
+        level = _level(result.spec.conf_level)
+        tables.append(Table(f"Cumulative incidence by cause, % ({level} CI), at each "
+                            f"landmark (time in {result.spec.time_unit})",
+                            ("Group", "Cause", *(fmt.number(t, 0 if t.is_integer() else 1, d)
+                                                 for t in times)), rows))
     if competing.tests:
         tables.append(Table("Gray's test of equal cumulative incidence", (
             "Cause", "Chi-square", "df", "p"), tuple(
@@ -578,6 +606,33 @@ def competing_tables(result: AnalysisResult, options: TextOptions) -> list[Table
                  fmt.number(t.chisq, 2, d), str(t.df), fmt.p_value(t.p_value, d))
                 for t in competing.tests)))
     return tables
+
+
+def cif_caption(result: AnalysisResult) -> str:
+    competing = result.competing
+    assert competing is not None
+    spec: AnalysisSpec = result.spec
+    by = f" by {spec.group}" if spec.group and len(result.groups) > 1 else ""
+    column = spec.endpoint.events[0].column
+    others = _join([f"{column} = {v}" for v in competing.competing])
+    return (f"Cumulative incidence (Aalen\u2013Johansen) of {column} = {competing.cause}{by}"
+            f", with pointwise {_level(spec.conf_level)} confidence bands (log(\u2212log) "
+            "scale, from cmprsk's variance)"
+            + (f"; dashed: the competing events ({others})" if others else "")
+            + ". Numbers at risk under the plot.")
+
+
+def _cif_cell(curve, t: float, decimal: str) -> str:
+    """"12.3 (8.1–17.0)"; the incidence alone where no interval exists (still 0); NE
+    beyond the group's follow-up."""
+    at = np.flatnonzero(curve.is_landmark & (curve.time == t))
+    if not at.size or not np.isfinite(curve.cif[at[0]]):
+        return fmt.NOT_ESTIMABLE
+    i = int(at[0])
+    if not (np.isfinite(curve.ci_lower[i]) and np.isfinite(curve.ci_upper[i])):
+        return fmt.number(curve.cif[i] * 100, 1, decimal)
+    return fmt.estimate_ci(curve.cif[i] * 100, curve.ci_lower[i] * 100,
+                           curve.ci_upper[i] * 100, 1, decimal)
 
 
 def _cause_name(cause: str, of_interest: str) -> str:

@@ -9,7 +9,9 @@ import pandas as pd
 from resort_gui.domain.results import AnalysisResult, CoxModel
 
 COX_COLUMNS = ["term", "hr", "ci_lower", "ci_upper", "p_value", "n", "events"]
-CIF_COLUMNS = ["group", "cause", "time", "cif", "variance"]
+CIF_COLUMNS = ["group", "cause", "time", "cif", "variance", "ci_lower", "ci_upper"]
+CIF_MILESTONE_COLUMNS = ["time", "group", "cause", "cif", "std_err", "ci_lower", "ci_upper",
+                         "conf_level"]
 
 
 def trial_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
@@ -22,6 +24,7 @@ def trial_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
         tables["ph_test"] = result.ph_test.to_frame()
     if result.competing is not None:
         tables["cumulative_incidence"] = cif_table(result)
+        tables["cif_milestones"] = cif_milestones_table(result)
     for stem, part in (("subgroups", result.subgroups), ("baseline", result.baseline),
                        ("adverse_events", result.safety), ("flow", result.flow)):
         if part is not None:
@@ -63,6 +66,23 @@ def cif_table(result: AnalysisResult) -> pd.DataFrame:
     and the landmarks."""
     assert result.competing is not None
     frames = [pd.DataFrame({"group": c.group, "cause": c.cause, "time": c.time, "cif": c.cif,
-                            "variance": c.variance}) for c in result.competing.curves]
+                            "variance": c.variance, "ci_lower": c.ci_lower,
+                            "ci_upper": c.ci_upper}) for c in result.competing.curves]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=CIF_COLUMNS).astype({"time": np.float64})
+
+
+def cif_milestones_table(result: AnalysisResult) -> pd.DataFrame:
+    """Cumulative incidence at each landmark, per group and cause, with its standard error
+    (the square root of cmprsk's variance) and log(-log) confidence limits; like
+    ``milestones.csv``, time first."""
+    assert result.competing is not None
+    frames = [pd.DataFrame({"time": c.time[c.is_landmark], "group": c.group, "cause": c.cause,
+                            "cif": c.cif[c.is_landmark],
+                            "std_err": np.sqrt(c.variance[c.is_landmark]),
+                            "ci_lower": c.ci_lower[c.is_landmark],
+                            "ci_upper": c.ci_upper[c.is_landmark],
+                            "conf_level": c.conf_level})
+              for c in result.competing.curves if c.is_landmark.any()]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=CIF_MILESTONE_COLUMNS)

@@ -274,7 +274,8 @@ def _endpoint(raw: RawTable, spec: AnalysisSpec, codings: dict[str, list[str]],
         return _endpoint_from_dates(raw, spec, codings, problems, issues)
     assert endpoint.time is not None
     source = endpoint.events[0]
-    event = _event_flags(raw, source, codings[source.column], problems, issues)
+    event = _event_flags(raw, source, codings[source.column], problems, issues,
+                         competing=spec.competing_values)
     time = _numeric_time(raw, endpoint.time, problems)
     reason = np.array(["censored", source.column], dtype=object)[event.view(np.int8)]
     if reads_as_censoring(source.column):  # "event (CNSR = 0)": which way round it was read
@@ -321,16 +322,18 @@ def _checked_time(time: np.ndarray, name: str, problems: _Problems) -> np.ndarra
 
 
 def _event_flags(raw: RawTable, source: EventSource, found: list[str], problems: _Problems,
-                 issues: list[Issue]) -> np.ndarray:
+                 issues: list[Issue], competing: tuple[str, ...] = ()) -> np.ndarray:
     """True where the event happened, False where censored or unusable (unusable rows get a
     reason). The coding is judged on ``found``, the values of the whole column (not only of
-    a subgroup)."""
+    a subgroup). ``competing`` values are not the event here either, but they are not said
+    to be censored: the competing-risks note says how they count."""
     codes = column_codes(raw, source.column)
     problems.add(codes.missing, f"missing event status ({source.column})")
     if source.values:
         chosen = {v.strip().casefold() for v in source.values}
         flags = np.array([t.casefold() in chosen for t in codes.texts.tolist()], dtype=bool)
-        others = [v for v in found if v.casefold() not in chosen]
+        competes = {v.strip().casefold() for v in competing}
+        others = [v for v in found if v.casefold() not in chosen | competes]
         if not any(v.casefold() in chosen for v in found) and len(found) <= 1:
             issues.append(Issue("no_events",
                                 f"Column {source.column!r} has no cell with the event value "

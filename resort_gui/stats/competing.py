@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike
 
 from resort_gui.domain.results import FloatArray, IntArray
 from resort_gui.domain.trial_results import CumulativeIncidence, GrayTest
-from resort_gui.stats.distributions import chi2_upper_tail
+from resort_gui.stats.distributions import chi2_upper_tail, normal_upper_quantile
 
 CENSORED, OF_INTEREST, COMPETING = 0, 1, 2
 
@@ -26,13 +26,15 @@ CENSORED, OF_INTEREST, COMPETING = 0, 1, 2
 # ------------------------------------------------------------------------- estimate
 
 def cumulative_incidence(time: ArrayLike, cause: ArrayLike, *, group: str = "",
-                         cause_label: str = "1", landmarks: ArrayLike = ()) -> CumulativeIncidence:
-    r"""Aalen-Johansen cumulative incidence of cause 1 with cmprsk's delta-method variance.
+                         cause_label: str = "1", landmarks: ArrayLike = (),
+                         conf_level: float = 0.95) -> CumulativeIncidence:
+    r"""Aalen-Johansen cumulative incidence of cause 1 with cmprsk's delta-method variance
+    and pointwise confidence limits on the log(-log) scale (:func:`cif_confidence`).
 
     Equivalent R call::
 
         cuminc(time, cause, cencode = 0)        # the curve "1 1"
-        timepoints(fit, landmarks)
+        timepoints(fit, landmarks)              # est and var at the landmarks
 
     At the distinct times :math:`t_j` with :math:`n_j` at risk, :math:`d_{1j}` deaths from
     the cause and :math:`d_{2j}` from competing causes (:math:`d_j = d_{1j} + d_{2j}`) and the
@@ -82,13 +84,45 @@ def cumulative_incidence(time: ArrayLike, cause: ArrayLike, *, group: str = "",
     all_times = np.union1d(times, marks)
     index = np.searchsorted(times, all_times, side="right") - 1
     beyond = ~(all_times <= last) & ~np.isin(all_times, times)
+    cif_all = np.where(beyond, np.nan, cif_at[index])
+    var_all = np.where(beyond, np.nan, var_at[index])
+    lower, upper = cif_confidence(cif_all, var_all, conf_level)
     return CumulativeIncidence(
-        group=group, cause=cause_label, time=all_times,
-        cif=np.where(beyond, np.nan, cif_at[index]),
-        variance=np.where(beyond, np.nan, var_at[index]),
-        is_landmark=np.isin(all_times, marks),
-        last_time=last,
+        group=group, cause=cause_label, time=all_times, cif=cif_all, variance=var_all,
+        is_landmark=np.isin(all_times, marks), last_time=last,
+        ci_lower=lower, ci_upper=upper, conf_level=conf_level,
+        n=int(time_a.size), events=int(np.sum(cause_a == OF_INTEREST)),
     )
+
+
+def cif_confidence(cif: ArrayLike, variance: ArrayLike,
+                   conf_level: float = 0.95) -> tuple[FloatArray, FloatArray]:
+    r"""Pointwise confidence limits of a cumulative incidence on the log(-log) scale.
+
+    .. math:: F^{\exp(\mp z \sqrt{V} / (F \log F))}
+
+    (lower with the minus sign; :math:`z` = 1.96 at 95%), from cmprsk's variance V. cmprsk
+    itself prints and plots no interval (``print.cuminc`` gives est and var); this is the
+    interval of Pintilie (2006) that tidycmprsk's ``cuminc`` reports. In R::
+
+        tp <- timepoints(cuminc(time, cause, cencode = 0), times)
+        z <- qnorm(1 - (1 - 0.95) / 2)
+        tp$est ^ exp(-z * sqrt(tp$var) / (tp$est * log(tp$est)))   # lower
+        tp$est ^ exp( z * sqrt(tp$var) / (tp$est * log(tp$est)))   # upper
+
+    The limits stay within [0, 1]. NaN where F is 0 or 1, V is 0 or not finite (no
+    interval can be formed there: R gives NaN or a degenerate interval).
+    """
+    cif_a = np.asarray(cif, dtype=np.float64)
+    var_a = np.asarray(variance, dtype=np.float64)
+    z = float(normal_upper_quantile((1.0 - conf_level) / 2.0))
+    usable = (cif_a > 0) & (cif_a < 1) & (var_a > 0) & np.isfinite(var_a)
+    safe = np.where(usable, cif_a, 0.5)
+    with np.errstate(invalid="ignore"):
+        spread = z * np.sqrt(np.where(usable, var_a, 0.0)) / (safe * np.log(safe))
+    lower = np.where(usable, safe ** np.exp(-spread), np.nan)
+    upper = np.where(usable, safe ** np.exp(spread), np.nan)
+    return lower, upper
 
 
 class _DeathTable:

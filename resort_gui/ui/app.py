@@ -35,7 +35,13 @@ def window_parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot", metavar="PATH",
                    help="save a PNG of the window once the analysis is shown, then exit")
     p.add_argument("--size", default="1400x900", help="window size for --screenshot, WxH")
+    p.add_argument("--tab", choices=SCREENSHOT_TABS, default=None,
+                   help="the tab in front for --screenshot (default: the one the window "
+                        "shows after the analysis)")
     return p
+
+
+SCREENSHOT_TABS = ("data", "patients", "survival", "trial")
 
 
 def run_window(argv: list[str]) -> int:
@@ -73,6 +79,10 @@ def _screenshot(app: QApplication, window: object, args: argparse.Namespace) -> 
     outcome: dict[str, object] = {"code": None}
 
     def grab() -> None:
+        if args.tab is not None:
+            window.tabs.setCurrentIndex(SCREENSHOT_TABS.index(args.tab))
+            for _ in range(5):
+                app.processEvents()
         path = Path(args.screenshot)
         path.parent.mkdir(parents=True, exist_ok=True)
         ok = window.grab().save(str(path), "PNG")

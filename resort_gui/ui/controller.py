@@ -125,17 +125,16 @@ def _leaving_competing_risks(project: Project) -> Project:
     (another endpoint's event column has other codes), so its event counts all of them again
     (recurrence or death: the usual RFS) and the analysis settings name no cause."""
     spec = project.spec
-    if spec.cause_value is None and not spec.competing_values:
+    if not spec.competing_values:
         return project
     endpoint = spec.endpoint
     if len(endpoint.events) == 1:
         event = endpoint.events[0]
-        causes = [spec.cause_value] if spec.cause_value is not None else []
-        values = tuple(dict.fromkeys([*event.values, *causes, *spec.competing_values]))
+        values = tuple(dict.fromkeys([*event.values, *spec.competing_values]))
         endpoint = replace(endpoint, events=(replace(event, values=values),))
     endpoints = tuple(endpoint if e == spec.endpoint else e for e in project.endpoints)
     return replace(project, endpoints=endpoints, spec=replace(
-        spec, endpoint=endpoint, cause_value=None, competing_values=()))
+        spec, endpoint=endpoint, competing_values=()))
 
 
 def analyse(raw: RawTable, spec: AnalysisSpec, progress: Progress) -> Analysed:

@@ -108,20 +108,19 @@ class OtherAnalysesBox(QGroupBox):
     def _on_cause_chosen(self) -> None:
         spec = self.session.spec
         cause = self.competing.cause.currentData()
-        if cause == spec.cause_value:
+        if cause == event_of_interest(spec) and (cause is not None or not spec.competing_values):
             return
         event = spec.endpoint.events[0]
         kinds = event_kinds(spec, cause_choices(spec, self.session.levels))
         if cause is None:
             values, text = kinds, "Back to an ordinary Kaplan\u2013Meier analysis"
-            changes: dict[str, object] = {"cause_value": None, "competing_values": ()}
-        else:
+            competing: tuple[str, ...] = ()
+        else:  # the endpoint's one event value is the event of interest: declared once
             values = (cause,)
             text = f"Competing risks: {event.column} = {cause} is the event of interest"
-            changes = {"cause_value": cause,
-                       "competing_values": tuple(k for k in kinds if k != cause)}
+            competing = tuple(k for k in kinds if k != cause)
         endpoint = replace(spec.endpoint, events=(replace(event, values=values),))
-        self._change(text, endpoint=endpoint, **changes)
+        self._change(text, endpoint=endpoint, competing_values=competing)
 
     def _on_competing_ticked(self) -> None:
         self._change("Change the competing events", competing_values=self.competing.ticked())
@@ -249,6 +248,15 @@ def cause_choices(spec: AnalysisSpec, levels: dict[str, tuple[str, ...] | None]
     return values
 
 
+def event_of_interest(spec: AnalysisSpec) -> str | None:
+    """The endpoint's one event value (a time column and one event column), which is the
+    event of interest once competing events are ticked; None when there are several."""
+    endpoint = spec.endpoint
+    if endpoint.time is None or len(endpoint.events) != 1 or len(endpoint.events[0].values) != 1:
+        return None
+    return endpoint.events[0].values[0]
+
+
 def event_kinds(spec: AnalysisSpec, choices: tuple[str, ...]) -> tuple[str, ...]:
     """The values that count as some event: ticked as events, the event of interest and
     the competing ones, in the order of ``choices``."""
@@ -284,15 +292,16 @@ class CompetingRisksChoice:
                   on_ticked: Callable[[], None]) -> None:
         column = spec.endpoint.events[0].column if spec.endpoint.events else ""
         self.form.setRowVisible(self.cause, bool(choices))
-        self.form.setRowVisible(self.values, spec.cause_value is not None)
+        interest = event_of_interest(spec) if choices else None
+        self.form.setRowVisible(self.values, interest is not None)
         self.cause.blockSignals(True)
         self.cause.clear()
         self.cause.addItem(NO_CAUSE, None)
         for value in choices:
             self.cause.addItem(f"{column} = {value} is the event of interest", value)
-        self.cause.setCurrentIndex(max(0, self.cause.findData(spec.cause_value)))
+        self.cause.setCurrentIndex(max(0, self.cause.findData(interest)))
         self.cause.blockSignals(False)
-        others = tuple(v for v in choices if v != spec.cause_value)
+        others = tuple(v for v in choices if v != interest)
         if (others, column) != self._shown:  # rebuilt only for new values: a tick's own
             self._shown = (others, column)  # handler leads here, and must not be deleted
             self._rebuild(others, column, on_ticked)

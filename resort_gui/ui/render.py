@@ -68,10 +68,15 @@ class RecordedFigure:
     height_mm: float
 
 
+FigureBuilder = Callable[[AnalysisResult, FigureStyle], FigureModel]
+
+
 def figure_model(result: AnalysisResult, size: FigureSize = DEFAULT_SIZE,
-                 style: FigureStyle | None = None) -> FigureModel:
-    """The figure of ``result`` with its text set at the size's font size."""
-    return build_figure(result, replace(style or FigureStyle(), font_size=size.font_pt))
+                 style: FigureStyle | None = None,
+                 build: FigureBuilder = build_figure) -> FigureModel:
+    """The figure of ``result`` (``build``: the Kaplan-Meier figure, or
+    ``figure.build_cif_figure``) with its text set at the size's font size."""
+    return build(result, replace(style or FigureStyle(), font_size=size.font_pt))
 
 
 def figure_height(model: FigureModel, size: FigureSize) -> float:
@@ -145,10 +150,11 @@ FileJob = tuple[Path, Callable[[], bytes]]
 
 def figure_jobs(result: AnalysisResult, stem: Path, formats: tuple[str, ...], *,
                 size: FigureSize = DEFAULT_SIZE, dpi: int = 300,
-                style: FigureStyle | None = None) -> list[FileJob]:
+                style: FigureStyle | None = None,
+                build: FigureBuilder = build_figure) -> list[FileJob]:
     """Lay the figure out and record it (GUI thread; fast), returning one job per format
     whose encoding (the slow part) may run in a worker."""
-    model = figure_model(result, size, style)
+    model = figure_model(result, size, style, build)
     recordings: dict[bool, RecordedFigure] = {}
     jobs: list[FileJob] = []
     for fmt in formats:
@@ -171,10 +177,11 @@ def run_jobs(jobs: list[FileJob], protect: tuple[Path, ...] = ()) -> list[Path]:
 def render_figure(result: AnalysisResult, stem: Path, formats: tuple[str, ...], *,
                   size: FigureSize = DEFAULT_SIZE, dpi: int = 300,
                   style: FigureStyle | None = None,
-                  protect: tuple[Path, ...] = ()) -> list[Path]:
+                  protect: tuple[Path, ...] = (),
+                  build: FigureBuilder = build_figure) -> list[Path]:
     """Write ``stem.<fmt>`` for each format; returns the paths written."""
-    return run_jobs(figure_jobs(result, stem, formats, size=size, dpi=dpi, style=style),
-                    protect)
+    return run_jobs(figure_jobs(result, stem, formats, size=size, dpi=dpi, style=style,
+                                build=build), protect)
 
 
 def encode_figure(figure: RecordedFigure, fmt: str, dpi: int) -> bytes:

@@ -60,7 +60,7 @@ from resort_gui.export.report import (
     build_report,
     report_html,
 )
-from resort_gui.figure import FigureStyle
+from resort_gui.figure import FigureStyle, build_cif_figure, build_figure
 from resort_gui.flow_diagram import FlowDiagram
 from resort_gui.forest import build_forest
 from resort_gui.summary import TextOptions
@@ -119,7 +119,8 @@ def record_report_figure(result: AnalysisResult, key: str,
     if name:
         result = next(r for r in result.secondary if r.spec.endpoint.name == name)
     style = FigureStyle(group_names=dict(options.names), decimal=options.decimal)
-    model = figure_model(result, size, style)
+    model = figure_model(result, size, style,
+                         build_cif_figure if kind == "cif" else build_figure)
     return record_figure(model, size.width_mm, figure_height(model, size), LOGICAL_DPI)
 
 

@@ -32,16 +32,18 @@ from resort_gui.export.report import (
     trial_blocks_after,
     trial_blocks_before,
 )
+from resort_gui.figure import build_cif_figure
 from resort_gui.forest import build_forest
 from resort_gui.summary import TextOptions, TextTable
 from resort_gui.ui.controller import SessionController
 from resort_gui.ui.curve_dialogs import CumulativeIncidenceDialog, LogLogDialog
 from resort_gui.ui.flow_painter import FlowDiagramWidget
 from resort_gui.ui.forest_plot import LINE_HEIGHT, ForestFigureWidget
-from resort_gui.ui.km_plot import SCREEN_PX_PER_PT
+from resort_gui.ui.km_plot import SCREEN_PX_PER_PT, KMFigureWidget
 from resort_gui.ui.results_panel import TableSection
 
 FOREST_WIDTH_PX = 760
+CIF_WIDTH_PX, CIF_HEIGHT_PX = 760, 520  # the plot and legend; the risk table adds rows
 EMPTY = ("Table 1, adverse events, subgroups, secondary endpoints and the flow of "
          "participants appear here when the analysis asks for them (the demo trial does: "
          "File \u203a Open demo trial).")
@@ -62,6 +64,7 @@ class TrialPanel(QWidget):
         self.session = session
         self.sections: dict[str, TableSection] = {}
         self.forests: list[ForestFigureWidget] = []
+        self.cif_figure: KMFigureWidget | None = None
         self.dialog: QDialog | None = None
         self.loglog_button = QPushButton("Log-log plot\u2026")
         self.loglog_button.setToolTip("Check that the hazards are proportional: parallel "
@@ -111,6 +114,7 @@ class TrialPanel(QWidget):
             if item.widget():
                 item.widget().deleteLater()
         self.sections, self.forests = {}, []
+        self.cif_figure: KMFigureWidget | None = None
         result = self.session.result
         self.loglog_button.setEnabled(result is not None and len(result.groups) > 1)
         self.cif_button.setEnabled(result is not None and result.competing is not None)
@@ -141,6 +145,8 @@ class TrialPanel(QWidget):
             return FlowDiagramWidget(block.diagram)
         if isinstance(block, FigureBlock) and block.key.startswith("forest:"):
             return self._forest(result, block.key.partition(":")[2], options)
+        if isinstance(block, FigureBlock) and block.key == "cif":
+            return self._cif_figure(result)
         if isinstance(block, FigureBlock):  # a secondary endpoint's Kaplan-Meier figure
             name = block.key.partition(":")[2]
             return QLabel(f"The {name} curves: choose {name} in the Endpoint list of the "
@@ -160,6 +166,20 @@ class TrialPanel(QWidget):
         widget.setToolTip("The forest plot as exported (forest.png, forest.pdf) and in the "
                           "report.")
         self.forests.append(widget)
+        return widget
+
+    def _cif_figure(self, result: AnalysisResult) -> QWidget:
+        """The cumulative-incidence figure as exported (cif.png, cif.pdf) and in the report:
+        the Kaplan-Meier figure's widget drawing ``build_cif_figure``."""
+        model = build_cif_figure(result, self.session.style)
+        widget = KMFigureWidget(on_screen=True)
+        widget.setFixedSize(CIF_WIDTH_PX, CIF_HEIGHT_PX + round(
+            sum(len(b.rows) + 1 for b in model.risk_blocks) * model.font_size
+            * SCREEN_PX_PER_PT * 1.6))
+        widget.show_figure(model)
+        widget.setToolTip("The cumulative incidence figure as exported (cif.png, cif.svg, "
+                          "cif.pdf) and in the report.")
+        self.cif_figure = widget
         return widget
 
     def _on_loglog_clicked(self) -> None:

@@ -138,3 +138,32 @@ def test_steps_for_drawing_hold_each_jump_to_the_last_follow_up() -> None:
     x, y = curve.steps()
     np.testing.assert_allclose(x, [0.0, 1.0, 4.0, 5.0])
     np.testing.assert_allclose(y, [0.0, 0.2, 0.5, 0.5])
+
+
+CI_CASES = {"pbc_trt": ("pbc_cr", "trt"), "pbc3_edema": ("pbc3", "edema"),
+            "pbc3_edema_90": ("pbc3", "edema")}
+
+
+@pytest.mark.parametrize("case", sorted(CI_CASES))
+def test_confidence_limits_at_milestones_match_r(case: str) -> None:
+    """est, var and the log(-log) limits at the milestone times, per group and cause, as
+    ``make_cif_ci.R`` computes them from ``timepoints(cuminc(...))`` (2 and 3 groups, 95% and
+    90%); NA in R (incidence still 0) is NaN here."""
+    name, column = CI_CASES[case]
+    data = _data(name)
+    want = extra_csv("cif_ci")
+    want = want[want["case"] == case]
+    level = float(want["level"].iloc[0])
+    for label, rows in want.groupby("group_cause"):
+        group, cause = label.rsplit(" ", 1)
+        keep = (data[column].astype(str) == group).to_numpy()
+        fit = cumulative_incidence(data["time"][keep], _codes(data["status"][keep], int(cause)),
+                                   landmarks=rows["time"], conf_level=level)
+        at = fit.is_landmark
+        close(fit.time[at], rows["time"])
+        close(fit.cif[at], rows["cif"], atol=1e-15)
+        close(fit.variance[at], rows["var"], atol=1e-15)
+        close(fit.ci_lower[at], rows["ci_lower"])
+        close(fit.ci_upper[at], rows["ci_upper"])
+    if case == "pbc3_edema":
+        assert want["ci_lower"].isna().any()  # the case of an incidence still 0 is covered

@@ -83,6 +83,9 @@ def test_cause_and_competing_values_give_rs_cumulative_incidence_and_undo(qtbot,
     assert panel.cif_button.isEnabled()
     assert any(c.startswith("Cumulative incidence by cause") for c in panel.sections)
     assert any(c.startswith("Gray's test") for c in panel.sections)
+    figure = panel.cif_figure  # the exported figure, drawn by the Kaplan-Meier renderer
+    assert figure is not None and figure.model.y_label == "Cumulative incidence"
+    assert len(figure.model.curves) == 4 and figure.model.risk_blocks
 
     session.undo_stack.undo()
     assert session.spec.cause_value is None and session.spec.competing_values == ()
@@ -90,14 +93,21 @@ def test_cause_and_competing_values_give_rs_cumulative_incidence_and_undo(qtbot,
     assert cause.currentText() == NO_CAUSE
     assert wait_for_result(qtbot, window).competing is None
     assert not panel.cif_button.isEnabled()
+    assert panel.cif_figure is None
 
 
 def test_competing_values_are_ticked_and_none_returns_to_ordinary_km(qtbot, window) -> None:
     _open(qtbot, window, PBC, ("2",))
     session, choice = window.session, window.analysis_settings.other.competing
+    # one event value ticked is already the event of interest: declared once, in the Data
+    # tab; choosing it again changes nothing, and the competing events can be ticked
+    assert choice.cause.currentData() == "2"
+    assert window.analysis_settings.other.form.isRowVisible(choice.values)
     _choose_cause(qtbot, window, "2")
-    assert (session.spec.cause_value, session.spec.competing_values) == ("2", ())
-    assert wait_for_result(qtbot, window).competing.curve("1", "1") is None
+    assert not session.undo_stack.canUndo() or session.undo_stack.undoText() != \
+        "Competing risks: status = 2 is the event of interest"
+    assert (session.spec.cause_value, session.spec.competing_values) == (None, ())
+    assert wait_for_result(qtbot, window).competing is None
 
     choice.boxes["1"].click()
     wait_idle(qtbot, window)
@@ -119,9 +129,9 @@ def test_competing_values_are_ticked_and_none_returns_to_ordinary_km(qtbot, wind
     assert result.competing is None
     data = pd.read_csv(PBC)
     assert sum(g.km.n_event.sum() for g in result.groups) == (data["status"] > 0).sum()
-    for _ in range(4):
+    for _ in range(3):
         session.undo_stack.undo()
-    assert session.spec.cause_value is None
+    assert session.spec.cause_value is None and session.spec.competing_values == ()
     assert session.spec.endpoint.events[0].values == ("2",)
 
 

@@ -102,8 +102,8 @@ def test_ph_warning_is_a_point_to_check_that_opens_the_log_log_plot(qtbot, windo
 
 def test_cumulative_incidence_dialog_draws_every_curve_as_steps(qtbot) -> None:
     spec = AnalysisSpec(source=str(REFERENCE_DIR / "pbc_cr__data.csv"), endpoint=Endpoint(
-        name="Death", time="time", events=(EventSource("status", ("1", "2")),)),
-        group="trt", time_unit="days", cause_value="1", competing_values=("2",))
+        name="Death", time="time", events=(EventSource("status", ("1",)),)),
+        group="trt", time_unit="days", competing_values=("2",))
     result = analyze_file(spec).result
     assert result.competing is not None
     dialog = CumulativeIncidenceDialog(result)
