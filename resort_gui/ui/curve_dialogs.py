@@ -1,6 +1,6 @@
-"""Two small plots for checking an analysis: the log-log plot of the proportional-hazards
-assumption (``LogLogDialog``) and the cumulative incidence curves of competing risks
-(``CumulativeIncidenceDialog``), one line per group (and cause)."""
+"""A small plot for checking an analysis: the log-log plot of the proportional-hazards
+assumption (``LogLogDialog``), one line per group. (The cumulative incidence curves of
+competing risks are a figure of the Trial tables tab, drawn by the Kaplan-Meier renderer.)"""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ from resort_gui.domain.results import AnalysisResult
 from resort_gui.figure import PALETTE
 from resort_gui.stats.zph import log_minus_log
 from resort_gui.summary import TextOptions
-
-DASHES = ((), (6, 3), (2, 2), (8, 3, 2, 3))
 
 
 class _PlotDialog(QDialog):
@@ -65,40 +63,3 @@ def steps(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The vertices of a step function that holds ``y[i]`` from ``x[i]`` to ``x[i + 1]``,
     as R draws a survival curve (a line through the points would draw diagonals)."""
     return np.repeat(x, 2)[1:], np.repeat(y, 2)[:-1]
-
-
-class CumulativeIncidenceDialog(_PlotDialog):
-    """The cumulative incidence of each cause per group as steps (Aalen-Johansen), the cause
-    of interest solid and the competing causes dashed."""
-
-    def __init__(self, result: AnalysisResult, options: TextOptions | None = None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__("Cumulative incidence (competing risks)",
-                         "The probability of each kind of event by each time, with the other "
-                         "kinds as competing risks (Aalen\u2013Johansen; Gray's test in the "
-                         "table). Unlike 1 \u2212 Kaplan\u2013Meier, it does not treat the "
-                         "competing events as censored.", parent)
-        options = options or TextOptions()
-        competing = result.competing
-        assert competing is not None
-        self.plot.setLabel("bottom", f"Time ({result.cohort.time_unit})")
-        self.plot.setLabel("left", "Cumulative incidence")
-        self.plot.setYRange(0, 1)
-        groups = list(dict.fromkeys(c.group for c in competing.curves))
-        causes = list(dict.fromkeys([competing.cause, *competing.competing]))
-        self.curves = []
-        for curve in competing.curves:
-            x, y = curve.steps()
-            colour = PALETTE[groups.index(curve.group) % len(PALETTE)]
-            dash = DASHES[causes.index(curve.cause) % len(DASHES)] \
-                if curve.cause in causes else DASHES[-1]
-            pen = pg.mkPen(colour, width=2, dash=list(dash) or None)
-            self.curves.append(self.plot.plot(x, y, pen=pen,
-                                              stepMode="right",
-                                              name=_cif_name(curve.group, curve.cause,
-                                                             competing.cause, options)))
-
-
-def _cif_name(group: str, cause: str, of_interest: str, options: TextOptions) -> str:
-    kind = "event" if cause == of_interest else "competing event"
-    return f"{options.name(group)}: {kind} {cause}"

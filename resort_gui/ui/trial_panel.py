@@ -36,7 +36,7 @@ from resort_gui.figure import build_cif_figure
 from resort_gui.forest import build_forest
 from resort_gui.summary import TextOptions, TextTable
 from resort_gui.ui.controller import SessionController
-from resort_gui.ui.curve_dialogs import CumulativeIncidenceDialog, LogLogDialog
+from resort_gui.ui.curve_dialogs import LogLogDialog
 from resort_gui.ui.flow_painter import FlowDiagramWidget
 from resort_gui.ui.forest_plot import LINE_HEIGHT, ForestFigureWidget
 from resort_gui.ui.km_plot import SCREEN_PX_PER_PT, KMFigureWidget
@@ -70,14 +70,10 @@ class TrialPanel(QWidget):
         self.loglog_button.setToolTip("Check that the hazards are proportional: parallel "
                                       "lines of log(\u2212log S) against log time.")
         self.loglog_button.clicked.connect(self._on_loglog_clicked)
-        self.cif_button = QPushButton("Cumulative incidence curves\u2026")
-        self.cif_button.setToolTip("The curves of the competing-risks analysis.")
-        self.cif_button.clicked.connect(self._on_cif_clicked)
         self.content = QVBoxLayout()
         self.content.setSpacing(8)
         buttons = QHBoxLayout()
         buttons.addWidget(self.loglog_button)
-        buttons.addWidget(self.cif_button)
         buttons.addStretch(1)
         inner = QWidget(objectName="resultsContent")
         layout = QVBoxLayout(inner)
@@ -117,7 +113,6 @@ class TrialPanel(QWidget):
         self.cif_figure: KMFigureWidget | None = None
         result = self.session.result
         self.loglog_button.setEnabled(result is not None and len(result.groups) > 1)
-        self.cif_button.setEnabled(result is not None and result.competing is not None)
         if result is None:
             return
         options = self.session.text_options()
@@ -185,9 +180,3 @@ class TrialPanel(QWidget):
     def _on_loglog_clicked(self) -> None:
         if self.session.result is not None:
             self.dialog = open_loglog(self, self.session.result, self.session.text_options())
-
-    def _on_cif_clicked(self) -> None:
-        if self.session.result is not None and self.session.result.competing is not None:
-            self.dialog = CumulativeIncidenceDialog(self.session.result,
-                                                    self.session.text_options(), self)
-            self.dialog.show()

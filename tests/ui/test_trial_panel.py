@@ -11,13 +11,11 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea
 
-from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
-from resort_gui.pipeline import analyze_file
+from resort_gui.domain.spec import Endpoint, EventSource
 from resort_gui.stats.zph import log_minus_log
-from resort_gui.ui.curve_dialogs import CumulativeIncidenceDialog, LogLogDialog
+from resort_gui.ui.curve_dialogs import LogLogDialog
 from resort_gui.ui.flow_painter import FlowDiagramWidget
 from resort_gui.ui.main_window import SURVIVAL_TAB, TRIAL_TAB
-from tests.reference import REFERENCE_DIR
 from tests.ui.conftest import wait_for_result
 
 EXTRA_DIR = Path(__file__).parents[1] / "reference_extra"
@@ -98,23 +96,6 @@ def test_ph_warning_is_a_point_to_check_that_opens_the_log_log_plot(qtbot, windo
     window.tabs.setCurrentIndex(TRIAL_TAB)
     assert window.trial_panel.loglog_button.isEnabled()
     assert _section(window.trial_panel, "Cox model adjusted for celltype and karno")
-
-
-def test_cumulative_incidence_dialog_draws_every_curve_as_steps(qtbot) -> None:
-    spec = AnalysisSpec(source=str(REFERENCE_DIR / "pbc_cr__data.csv"), endpoint=Endpoint(
-        name="Death", time="time", events=(EventSource("status", ("1",)),)),
-        group="trt", time_unit="days", competing_values=("2",))
-    result = analyze_file(spec).result
-    assert result.competing is not None
-    dialog = CumulativeIncidenceDialog(result)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    assert len(dialog.curves) == len(result.competing.curves) == 4
-    for curve, cif in zip(dialog.curves, result.competing.curves, strict=True):
-        x, y = cif.steps()
-        np.testing.assert_allclose(curve.xData, x)
-        np.testing.assert_allclose(curve.yData, y)
-    _shot(dialog, "cif")
 
 
 def test_trial_tables_follow_the_presentation_while_shown(qtbot, window) -> None:
