@@ -46,7 +46,7 @@ from resort_gui.export.figure_options import (
 )
 from resort_gui.export.tables import result_tables
 from resort_gui.export.xlsx import write_tables
-from resort_gui.figure import FigureStyle
+from resort_gui.figure import FigureStyle, build_cif_figure, build_figure
 from resort_gui.summary import TextOptions
 from resort_gui.ui.render import (
     FileJob,
@@ -236,13 +236,18 @@ class ExportDialog(QDialog):
     # -- exporting -------------------------------------------------------------------------
     def planned_paths(self) -> list[Path]:
         folder = self.folder()
-        paths = [folder / f"km.{fmt}" for fmt in self.formats()]
+        paths = [folder / f"{stem}.{fmt}" for stem in self._figure_stems()
+                 for fmt in self.formats()]
         if self.tables_box.isChecked():
             paths += [folder / f"{stem}.csv" for stem in result_tables(self.result)]
             paths.append(folder / "results.xlsx")
         if self.report_box.isChecked():
             paths += [folder / "report.pdf", folder / "report.html"]
         return paths
+
+    def _figure_stems(self) -> tuple[str, ...]:
+        """The Kaplan-Meier figure, and the cumulative incidence with competing risks."""
+        return ("km", "cif") if self.result.competing is not None else ("km",)
 
     def export(self) -> None:
         paths = self.planned_paths()
@@ -286,9 +291,12 @@ class ExportDialog(QDialog):
         options = TextOptions(names=dict(self.style.group_names),
                               decimal=self.style.decimal) if self.style else TextOptions()
         created = datetime.now().astimezone()
-        jobs: list[FileJob] = figure_jobs(self.result, folder / "km", self.formats(),
-                                          size=self.figure_size(), dpi=self.dpi(),
-                                          style=self.style)
+        jobs: list[FileJob] = []
+        for stem, build in zip(self._figure_stems(), (build_figure, build_cif_figure),
+                               strict=False):
+            jobs += figure_jobs(self.result, folder / stem, self.formats(),
+                                size=self.figure_size(), dpi=self.dpi(), style=self.style,
+                                build=build)
         if self.report_box.isChecked():
             jobs += report_jobs(self.result, folder / "report", created=created,
                                 options=options)

@@ -103,3 +103,19 @@ def test_the_data_file_is_never_overwritten(qtbot, tmp_path, monkeypatch) -> Non
     assert warnings and "summary.csv" in warnings[0]
     assert data.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.csv"]
+
+
+def test_with_competing_risks_the_cumulative_incidence_figure_is_exported(qtbot, tmp_path):
+    from tests.reference import REFERENCE_DIR
+
+    spec = AnalysisSpec(source=str(REFERENCE_DIR / "pbc_cr__data.csv"), endpoint=Endpoint(
+        name="Death", time="time", events=(EventSource("status", ("2",)),)),
+        group="trt", time_unit="days", competing_values=("1",))
+    competing = analyze_file(spec).result
+    assert competing.competing is not None
+    dialog = make_dialog(qtbot, competing, tmp_path, formats=("png",), tables=False,
+                         report=False)
+    written = export(qtbot, dialog)
+    assert {p.name for p in written} == {"km.png", "cif.png"}
+    with Image.open(tmp_path / "cif.png") as image:
+        assert image.width == round(85 / 25.4 * 600)
