@@ -43,6 +43,7 @@ from resort_gui.io.table import RawTable
 from resort_gui.io.timefix import merge_near_ties
 
 ALL_PATIENTS = "All patients"
+LONGEST_TIME = 1e6  # 2,700 years in days: a longer follow-up time is an error in any unit
 
 
 def build_cohort(raw: RawTable, spec: AnalysisSpec) -> tuple[Cohort, list[Issue]]:
@@ -318,6 +319,9 @@ def _checked_time(time: np.ndarray, name: str, problems: _Problems) -> np.ndarra
     problems.add(np.isinf(time), f"time in {name} is not finite")
     with np.errstate(invalid="ignore"):
         problems.add(time < 0, f"negative time in {name}")
+        problems.add(np.isfinite(time) & (time > LONGEST_TIME),
+                     f"a time in {name} over {LONGEST_TIME:,.0f}, longer than any trial in "
+                     "any unit (a typing or export error?)")
     return time
 
 

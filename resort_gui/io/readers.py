@@ -43,6 +43,10 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NOT_THE_FILE = (KeyboardInterrupt, SystemExit, GeneratorExit)  # never a reader's verdict
+# The csv module refuses a field over 131,072 characters (csv.Error, an internal fault for
+# a file with one long cell). The sniffed text is at most SNIFF_CHARS characters, so no field
+# of it can pass this; pandas, which reads the whole file, has no such limit.
+csv.field_size_limit(max(csv.field_size_limit(), SNIFF_CHARS))
 
 
 @dataclass(frozen=True)

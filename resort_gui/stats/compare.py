@@ -895,7 +895,7 @@ def _logrank_oe_ratio(score: _Score, problem: str, z: float) -> _Row:
         return np.nan, np.nan, np.nan, problem
     log_hr = np.log((o1 / e1) / (o0 / e0))
     half = z * np.sqrt(1.0 / e1 + 1.0 / e0)
-    return float(np.exp(log_hr)), float(np.exp(log_hr - half)), float(np.exp(log_hr + half)), ""
+    return _ratio_row(log_hr, half, "")
 
 
 def _mantel_haenszel_ratio(score: _Score, problem: str, z: float) -> _Row:
@@ -908,8 +908,18 @@ def _mantel_haenszel_ratio(score: _Score, problem: str, z: float) -> _Row:
     half = z / np.sqrt(v)
     note = ("Every event is in one of the two groups: the one-step estimate understates "
             "the effect." if score.observed.min() == 0 else "")
-    return (float(np.exp(log_hr)), float(np.exp(log_hr - half)), float(np.exp(log_hr + half)),
-            note)
+    return _ratio_row(log_hr, half, note)
+
+
+def _ratio_row(log_hr: float, half: float, note: str) -> _Row:
+    """exp(log HR) with its interval exp(log HR -/+ half); not estimable when a limit is
+    beyond a double (a variance next to zero, e.g. from times of 1e300)."""
+    with np.errstate(over="ignore"):
+        row = np.exp([log_hr, log_hr - half, log_hr + half])
+    if not np.all(np.isfinite(row)):
+        return np.nan, np.nan, np.nan, ("The hazard ratio or its confidence interval is too "
+                                        "large for a number: not estimable.")
+    return float(row[0]), float(row[1]), float(row[2]), note
 
 
 def _hazard_ratios(method: str, k: int, rows: list[_Row], conf_level: float) -> HazardRatios:
