@@ -39,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv[:1] == ["analyze"]:
             return analyze(argv[1:])
+        if "-h" not in argv and "--help" not in argv:
+            from resort_gui.qt_libraries import require_window_libraries
+
+            require_window_libraries()
         from resort_gui.ui.app import run_window  # Qt only when a window is wanted
 
         return run_window(argv)

@@ -8,6 +8,7 @@ import sys
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
+from resort_gui.qt_libraries import headless_platform_needed
 from resort_gui.resources import resource_path
 
 FONT_FAMILY = "DejaVu Sans"
@@ -21,6 +22,8 @@ def ensure_app(argv: list[str] | None = None) -> QApplication:
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
                                                   or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    elif headless_platform_needed():  # drawing files needs no X11; the window checked first
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     app = QApplication(argv or ["resort-gui"])
     app.setApplicationName("resort-gui")
     app.setOrganizationName("resort-gui")
