@@ -5,6 +5,7 @@ Qt platform plugin "xcb"" and an abort. The library lookup is monkeypatched."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +104,12 @@ def test_drawing_files_falls_back_to_offscreen_without_the_x11_libraries(
     assert not headless_platform_needed(X11, lacking())
     assert not headless_platform_needed({**X11, "QT_QPA_PLATFORM": "xcb"},
                                         lacking(*XCB_LIBRARIES))
+
+
+def test_the_readme_names_every_package_the_window_checks() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    from resort_gui.qt_libraries import QT_GUI_LIBRARIES, XCB_LIBRARIES
+
+    missing = {p for p in {*XCB_LIBRARIES.values(), *QT_GUI_LIBRARIES.values()}
+               if p not in readme}
+    assert not missing
