@@ -142,3 +142,13 @@ def test_utf16_and_a_zip_that_is_no_workbook(tmp_path: Path,
         archive.writestr("xl/workbook.xml", "<not a workbook")
     code, err = analyze(fake, tmp_path / "out", capsys)
     assert code == 2 and err.startswith("error:") and "fake.xlsx" in err
+
+
+def test_a_time_longer_than_any_trial_is_excluded_with_its_reason(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "times.csv"
+    path.write_text("id,time,status,arm\nP1,1e15,1,A\nP2,4,0,B\nP3,5,1,A\nP4,6,1,B\n"
+                    "P5,7,0,A\nP6,2,1,B\n", encoding="utf-8")
+    assert analyze(path, tmp_path / "out", capsys)[0] == 0
+    excluded = pd.read_csv(tmp_path / "out" / "excluded_rows.csv")
+    assert len(excluded) == 1 and "longer than any trial" in excluded["reason"].iloc[0]
