@@ -2,7 +2,7 @@
 
 import sys
 
-from resort_gui.cli import main
+from resort_gui.__main__ import main
 
 if __name__ == "__main__":
     sys.exit(main())

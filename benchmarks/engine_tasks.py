@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from resort_gui.analysis import run_analysis
+from resort_gui.analysis.run import run_analysis
 from resort_gui.domain.cohort import Cohort
 from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
 from resort_gui.io import build_cohort

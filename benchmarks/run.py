@@ -96,10 +96,10 @@ def lifelines_available() -> bool:
 
 
 def ticks_for(n: int) -> np.ndarray:
-    from resort_gui.figure import time_axis_ticks
+    from resort_gui.analysis.risk_table import risk_table_times
 
     frame = synthetic.make_trial(n)
-    return time_axis_ticks(float(frame["time_days"].max()), "days")
+    return risk_table_times(float(frame["time_days"].max()), "days")
 
 
 def csv_list(values: object) -> str:
@@ -163,7 +163,7 @@ def process_rows(args: argparse.Namespace) -> list[Row]:
 def stage_rows(args: argparse.Namespace) -> list[Row]:
     """Where ``analyze`` spends its time on the same 200,000-patient file, stage by stage in
     this process (for information; the targets are on the whole process above)."""
-    from resort_gui.analysis import run_analysis
+    from resort_gui.analysis.run import run_analysis
     from resort_gui.export.report import analysis_description
     from resort_gui.export.tables import result_tables, write_csv
     from resort_gui.export.xlsx import write_workbook
@@ -202,7 +202,7 @@ def stage_rows(args: argparse.Namespace) -> list[Row]:
                                repeats)))
     start = time_processes({"start": [sys.executable, "-c", "pass"],
                             "imports": [sys.executable, "-c",
-                                        "import resort_gui.cli, resort_gui.pipeline"]},
+                                        "import resort_gui.app.cli, resort_gui.app.pipeline"]},
                            args.process_repeats)
     rows.append(Row("analyze stages", "start-up: python + imports for analyze", 0,
                     start["imports"], "python -c pass", start["start"]))
@@ -214,7 +214,7 @@ def engine_rows(args: argparse.Namespace) -> list[Row]:
     """Each engine task against lifelines (same process) and R (``r/engine.R``)."""
     import lifelines_tasks
 
-    from resort_gui.analysis import default_tau
+    from resort_gui.analysis.run import default_tau
 
     use_lifelines = lifelines_available() and "lifelines" not in args.skip
     r = None if "r" in args.skip else rscript()

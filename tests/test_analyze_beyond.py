@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from resort_gui.cli import main
+from resort_gui.app.cli import main
 from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
 from tests.reference import REFERENCE_DIR, csv
 from tests.reference_extra import EXTRA_DIR, close, extra_csv
@@ -229,9 +229,9 @@ def test_bad_settings_are_plain_errors(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_forest_model_rows_follow_the_subgroup_table(demo: Path) -> None:
-    from resort_gui.demo import demo_spec
-    from resort_gui.forest import build_forest
-    from resort_gui.pipeline import analyze_file
+    from resort_gui.app.pipeline import analyze_file
+    from resort_gui.io.demo import demo_spec
+    from resort_gui.present.forest import build_forest
 
     result = analyze_file(demo_spec()).result
     model = build_forest(result)

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from resort_gui import comparisons
-from resort_gui.cli import main
+from resort_gui.analysis import comparisons
+from resort_gui.app.cli import main
 from resort_gui.domain.spec import AnalysisSpec
 from resort_gui.stats.compare import adjust_p_values, trend_test
 from tests.reference import DATASETS, REFERENCE_DIR, RTOL, csv, load

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from resort_gui.cli import main
+from resort_gui.app.cli import main
 from tests.reference import CONF_TYPES, DATASETS, REFERENCE_DIR, RTOL, csv, load
 
 ALL = "All patients"

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from resort_gui.baseline import ALL_PATIENTS, MISSING, baseline_display, baseline_table
+from resort_gui.analysis.baseline import ALL_PATIENTS, MISSING, baseline_display, baseline_table
 
 FRAME = pd.DataFrame({
     "age": [50.0, 60.0, np.nan, 70.0, 41.0, 63.0],

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from resort_gui.app.pipeline import analyze_file
 from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
 from resort_gui.export.report import build_report, methods_paragraph
-from resort_gui.figure import build_cif_figure
-from resort_gui.pipeline import analyze_file
+from resort_gui.present.figure import build_cif_figure
 from tests.reference_extra import EXTRA_DIR, close, extra_csv
 
 

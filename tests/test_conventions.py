@@ -10,8 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from resort_gui.analysis import run_analysis
-from resort_gui.conventions import (
+from resort_gui.analysis.conventions import (
     SOFTWARE,
     TOPIC_AT_RISK,
     TOPIC_CI,
@@ -22,6 +21,7 @@ from resort_gui.conventions import (
     conventions_table,
     defaults_of,
 )
+from resort_gui.analysis.run import run_analysis
 from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
 from resort_gui.io import build_cohort, read_table
 from tests.reference import DATASETS, REFERENCE_DIR, RTOL, csv, load

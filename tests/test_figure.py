@@ -2,9 +2,10 @@
 
 import numpy as np
 
-from resort_gui.demo import demo_spec
-from resort_gui.figure import FigureStyle, build_figure, time_axis_ticks
-from resort_gui.pipeline import analyze_file
+from resort_gui.analysis.risk_table import risk_table_times
+from resort_gui.app.pipeline import analyze_file
+from resort_gui.io.demo import demo_spec
+from resort_gui.present.figure import FigureStyle, build_figure
 
 
 def demo_result():
@@ -42,6 +43,6 @@ def test_percent_scale() -> None:
 
 
 def test_month_ticks_are_every_6_or_12_months() -> None:
-    np.testing.assert_array_equal(time_axis_ticks(74.3, "months"), np.arange(0, 85, 12))
-    np.testing.assert_array_equal(time_axis_ticks(40, "months"), np.arange(0, 43, 6))
-    np.testing.assert_array_equal(time_axis_ticks(1022, "days"), np.arange(0, 1081, 180))
+    np.testing.assert_array_equal(risk_table_times(74.3, "months"), np.arange(0, 85, 12))
+    np.testing.assert_array_equal(risk_table_times(40, "months"), np.arange(0, 43, 6))
+    np.testing.assert_array_equal(risk_table_times(1022, "days"), np.arange(0, 1081, 180))

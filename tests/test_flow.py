@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from resort_gui.analysis import run_analysis
-from resort_gui.demo import demo_path, demo_spec
+from resort_gui.analysis.flow import NO_ARM, NO_REASON, participant_flow
+from resort_gui.analysis.run import run_analysis
 from resort_gui.domain.cohort import Cohort, ExcludedRow
 from resort_gui.domain.spec import Exclusion, replace
-from resort_gui.flow import NO_ARM, NO_REASON, participant_flow
 from resort_gui.io import RawTable, build_cohort, read_table
+from resort_gui.io.demo import demo_path, demo_spec
 from resort_gui.io.sheets import read_trial_sheets
 
 
@@ -94,7 +94,7 @@ def test_consort_words_only_with_a_screening_log() -> None:
     """Without a screening log the groups need not be randomised arms (risk groups, sexes):
     the diagram says "Patients in the data" and the group's name, not "Randomised" and
     "Allocated to"; with one it is CONSORT's."""
-    from resort_gui.flow_diagram import flow_diagram
+    from resort_gui.present.flow_diagram import flow_diagram
 
     arms = patients(["A", "B", "A"])
     log = pd.DataFrame({"patient_id": ["s1", "s2", "s3"], "randomised": ["yes"] * 3,

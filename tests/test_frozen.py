@@ -6,7 +6,7 @@ Skipped unless ``RESORT_FROZEN_APP`` names the built executable (``.ci/run`` set
     python packaging/build.py
     RESORT_FROZEN_APP=dist/resort-gui/resort-gui .venv/bin/python -m pytest tests/test_frozen.py
 
-The installed package runs in this process (``resort_gui.cli.main``), the frozen one as a
+The installed package runs in this process (``resort_gui.app.cli.main``), the frozen one as a
 subprocess with the same arguments, each into its own folder; the folders must hold the same
 files, compared by ``SAME_OUTPUT`` according to their suffix. A new export format is covered
 by adding it to ``EXPORT_OPTIONS`` and, for a new suffix, a comparison to ``SAME_OUTPUT``.
@@ -27,7 +27,7 @@ from xml.etree import ElementTree
 import pandas as pd
 import pytest
 
-from resort_gui.cli import main as installed_main
+from resort_gui.app.cli import main as installed_main
 from tests.corpus.make_corpus import VARIANTS
 from tests.reference import load
 

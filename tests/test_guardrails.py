@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from resort_gui.analysis import run_analysis
-from resort_gui.demo import demo_spec
-from resort_gui.domain.cohort import Cohort
-from resort_gui.domain.results import AnalysisResult
-from resort_gui.domain.spec import AnalysisSpec, replace
-from resort_gui.guardrails import (
+from resort_gui.analysis.guardrails import (
     GuardrailSettings,
     check_result,
     crossing_time,
     cut_time,
 )
-from resort_gui.pipeline import analyze_file
+from resort_gui.analysis.run import run_analysis
+from resort_gui.app.pipeline import analyze_file
+from resort_gui.domain.cohort import Cohort
+from resort_gui.domain.results import AnalysisResult
+from resort_gui.domain.spec import AnalysisSpec, replace
+from resort_gui.io.demo import demo_spec
 
 
 def analyse(times: list[np.ndarray], events: list[np.ndarray], *, strata: np.ndarray | None = None,
@@ -112,7 +112,7 @@ def test_one_group_has_no_comparison_checks() -> None:
 def test_a_median_reached_among_few_patients_is_flagged() -> None:
     """The demo's OS with sorafenib: the curve reaches 50% at 72.5 months with one death
     among the 2 patients left (R's survfit gives the same median)."""
-    from resort_gui.demo import os_endpoint
+    from resort_gui.io.demo import os_endpoint
 
     result = analyze_file(replace(demo_spec(), endpoint=os_endpoint())).result
     found = [g for g in check_result(result) if g.code == "median_from_few"]

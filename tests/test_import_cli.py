@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from resort_gui.cli import main
+from resort_gui.app.cli import main
 
 TRIAL = """RESORT-like export (synthetic);;;;;;;
 ;;;;;;;

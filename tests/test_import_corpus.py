@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from resort_gui.cli import main
+from resort_gui.app.cli import main
 from tests.corpus.make_corpus import VARIANTS, BrokenFile, GoodFile, make_broken, make_good
 from tests.reference import DATASETS, csv, load
 from tests.test_analyze_parity import close, ours

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from resort_gui.cli import main
+from resort_gui.app.cli import main
 from resort_gui.io.timefix import TOLERANCE, merge_near_ties
 from tests.reference_extra import EXTRA_DIR, close, extra_csv
 

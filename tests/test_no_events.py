@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from resort_gui.cli import main
+from resort_gui.app.cli import main
 
 
 def early_cut(path: Path) -> Path:
@@ -46,10 +46,10 @@ def test_analyze_gives_a_result_and_warns(tmp_path: Path, capsys: pytest.Capture
 def test_nothing_reads_ne_where_nothing_could_be_estimated(tmp_path: Path) -> None:
     """Not "NE (95% CI NE-NE)" or "p NE": 'not estimable' and why, and the figure leaves
     the line out."""
+    from resort_gui.app.pipeline import analyze_file
     from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
-    from resort_gui.figure import annotation
-    from resort_gui.pipeline import analyze_file
-    from resort_gui.summary import TextOptions, comparison_table, results_sentence
+    from resort_gui.present.figure import annotation
+    from resort_gui.present.summary import TextOptions, comparison_table, results_sentence
 
     data = early_cut(tmp_path / "early_cut.csv")
     result = analyze_file(AnalysisSpec(

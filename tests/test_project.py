@@ -9,12 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from resort_gui.demo import DEMO_SOURCE, demo_spec
 from resort_gui.domain.errors import InputError
 from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource, Exclusion
-from resort_gui.figure import FigureStyle
-from resort_gui.io.table import sha256_of
-from resort_gui.project import (
+from resort_gui.export.project import (
     PROJECT_SCHEMA_VERSION,
     Presentation,
     Project,
@@ -22,6 +19,9 @@ from resort_gui.project import (
     project_json,
     save_project,
 )
+from resort_gui.io.demo import DEMO_SOURCE, demo_spec
+from resort_gui.io.table import sha256_of
+from resort_gui.present.figure import FigureStyle
 
 GOLDEN = Path(__file__).parent / "data" / "projects"
 TRIAL_SHA256 = "e09d429ae5cb1069cbcd25d4562f5c1c659d78a1b7e986bde63984a6a8bac2f0"

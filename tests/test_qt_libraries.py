@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from resort_gui import cli, qt_libraries
+from resort_gui.app import cli
 from resort_gui.domain.errors import InputError
-from resort_gui.qt_libraries import (
+from resort_gui.render import qt_libraries
+from resort_gui.render.qt_libraries import (
     XCB_LIBRARIES,
     headless_platform_needed,
     platform_is_xcb,
@@ -108,7 +109,7 @@ def test_drawing_files_falls_back_to_offscreen_without_the_x11_libraries(
 
 def test_the_readme_names_every_package_the_window_checks() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    from resort_gui.qt_libraries import QT_GUI_LIBRARIES, XCB_LIBRARIES
+    from resort_gui.render.qt_libraries import QT_GUI_LIBRARIES, XCB_LIBRARIES
 
     missing = {p for p in {*XCB_LIBRARIES.values(), *QT_GUI_LIBRARIES.values()}
                if p not in readme}

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from resort_gui.safety import ANY_EVENT, safety_table
+from resort_gui.analysis.safety import ANY_EVENT, safety_table
 
 PATIENTS = ("P1", "P2", "P3", "P4")
 GROUP = np.array([0, 0, 1, 1])
@@ -76,7 +76,7 @@ def test_no_usable_events_gives_zero_rows_of_counts() -> None:
 
 
 def test_display_is_n_and_percent_per_arm(result) -> None:
-    from resort_gui.safety import safety_display
+    from resort_gui.analysis.safety import safety_display
 
     table, _ = result
     shown = safety_display(table).set_index("Adverse event")
@@ -89,7 +89,7 @@ def test_display_is_n_and_percent_per_arm(result) -> None:
 
 
 def test_display_by_grade_has_a_line_per_term_and_arm_with_grades_1_to_5(result) -> None:
-    from resort_gui.safety import safety_by_grade_display
+    from resort_gui.analysis.safety import safety_by_grade_display
 
     table, _ = result
     shown = safety_by_grade_display(table, decimal=",", digits=1, names={"sorafenib": "Sor"})

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from resort_gui.cli import main
+from resort_gui.analysis.guardrails import check_result
+from resort_gui.app.cli import main
 from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
-from resort_gui.guardrails import check_result
 from resort_gui.io import RawTable, build_cohort
 
 
@@ -32,7 +32,7 @@ SPEC = AnalysisSpec(endpoint=Endpoint(time="rfs_months", events=(EventSource("re
 
 
 def analysed(frame: pd.DataFrame):
-    from resort_gui.analysis import run_analysis
+    from resort_gui.analysis.run import run_analysis
 
     raw = RawTable(frame=frame, path=Path("trial.csv"), sheet=None, sheets=(),
                    first_data_row=2, sha256="0" * 64)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from resort_gui.cli import main
-from resort_gui.project import open_project, propose_project, save_project
+from resort_gui.app.cli import main
+from resort_gui.export.project import open_project, propose_project, save_project
 from tests.reference import REFERENCE_DIR
 
 ARGS = ["--time", "time", "--event", "status", "--event-value", "2", "--group", "sex",

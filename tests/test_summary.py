@@ -1,5 +1,5 @@
 """Results as text: every number in the tables and the abstract sentence is the analysis
-layer's number written by ``resort_gui.format``."""
+layer's number written by ``resort_gui.domain.format``."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from functools import cache
 import numpy as np
 import pytest
 
-from resort_gui import format as fmt
-from resort_gui.analysis import run_analysis
-from resort_gui.demo import demo_spec
+from resort_gui.analysis.run import run_analysis
+from resort_gui.app.pipeline import analyze_file
+from resort_gui.domain import format as fmt
 from resort_gui.domain.results import AnalysisResult
 from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource, replace
 from resort_gui.io import build_cohort, read_table
-from resort_gui.pipeline import analyze_file
-from resort_gui.summary import (
+from resort_gui.io.demo import demo_spec
+from resort_gui.present.summary import (
     TextOptions,
     comparison_table,
     followup_table,
@@ -137,10 +137,10 @@ def test_tsv_has_no_stray_separators(decimal: str) -> None:
 def test_followup_that_cannot_be_estimated_says_why() -> None:
     """veteran: 9 of 137 patients censored, so the reverse Kaplan-Meier curve never reaches
     one half; the table says so instead of "NR (95% CI NR-NR)"."""
-    from resort_gui.analysis import run_analysis
+    from resort_gui.analysis.run import run_analysis
     from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
     from resort_gui.io import build_cohort, read_table
-    from resort_gui.summary import TextOptions, followup_table
+    from resort_gui.present.summary import TextOptions, followup_table
     from tests.reference import REFERENCE_DIR
 
     spec = AnalysisSpec(source=str(REFERENCE_DIR / "veteran__data.csv"),

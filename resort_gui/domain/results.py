@@ -7,39 +7,24 @@ or "not reached" is NaN, with a flag or a ``note`` saying why, never a made-up n
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-if TYPE_CHECKING:  # defined there, on top of this module
-    from resort_gui.domain.trial_results import (
-        BaselineTable,
-        CompetingRisks,
-        ParticipantFlow,
-        ProportionalHazardsTest,
-        SafetyTable,
-        SubgroupAnalysis,
-    )
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
-BoolArray = NDArray[np.bool_]
-
-
-class _Frameable:
-    """Mixin: ``to_frame`` over the array fields (scalars are broadcast)."""
-
-    def to_frame(self) -> Any:
-        import pandas as pd
-
-        data = {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
-        return pd.DataFrame({k: v for k, v in data.items() if isinstance(v, np.ndarray)})
+from resort_gui.domain.arrays import BoolArray, FloatArray, Frameable, IntArray
+from resort_gui.domain.trial_results import (
+    BaselineTable,
+    CompetingRisks,
+    ParticipantFlow,
+    ProportionalHazardsTest,
+    SafetyTable,
+    SubgroupAnalysis,
+)
 
 
 @dataclass(frozen=True)
-class KaplanMeier(_Frameable):
+class KaplanMeier(Frameable):
     """Kaplan-Meier estimate at every distinct time (event or censoring), as
     ``summary(survfit(Surv(time, event) ~ 1, conf.type=...), censored=TRUE)``.
 
@@ -61,7 +46,7 @@ class KaplanMeier(_Frameable):
 
 
 @dataclass(frozen=True)
-class Quantiles(_Frameable):
+class Quantiles(Frameable):
     """Survival-time quantiles (``prob`` 0.5 is the median) with CI by R's rule,
     ``quantile(survfit(...), probs, conf.int=TRUE)``. NaN time = not reached (``reached``
     False); NaN limit = not estimable."""
@@ -74,7 +59,7 @@ class Quantiles(_Frameable):
 
 
 @dataclass(frozen=True)
-class Landmarks(_Frameable):
+class Landmarks(Frameable):
     """Survival at fixed times, as ``summary(survfit(...), times=..., extend=TRUE)``."""
 
     time: FloatArray
@@ -86,7 +71,7 @@ class Landmarks(_Frameable):
 
 
 @dataclass(frozen=True)
-class RiskTable(_Frameable):
+class RiskTable(Frameable):
     """Number at risk at each time (still under observation at t, i.e. time >= t), and the
     cumulative events and censorings up to and including t: the table under a KM plot."""
 
@@ -219,7 +204,7 @@ class PairwiseComparison:
 
 
 @dataclass(frozen=True)
-class SurvivalDifference(_Frameable):
+class SurvivalDifference(Frameable):
     """Difference in Kaplan-Meier survival of ``group`` minus ``reference`` at fixed times,
     with Greenwood standard error, normal confidence interval and two-sided p-value.
     NaN where not estimable; ``notes`` holds one note per time ("" when none)."""

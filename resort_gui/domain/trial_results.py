@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from resort_gui.domain.results import FloatArray, IntArray, _Frameable
+from resort_gui.domain.arrays import FloatArray, Frameable, IntArray
 
 ObjectArray = np.ndarray  # of str
 
@@ -21,7 +21,7 @@ ObjectArray = np.ndarray  # of str
 PH_ISSUE = "proportional_hazards"  # the Issue code when cox.zph gives p < 0.05
 
 @dataclass(frozen=True)
-class ProportionalHazardsTest(_Frameable):
+class ProportionalHazardsTest(Frameable):
     """Schoenfeld-residual test of proportional hazards, one row per coefficient and a last
     row ``GLOBAL``, as ``cox.zph(fit, transform="km", terms=FALSE)$table``."""
 
@@ -38,7 +38,7 @@ class ProportionalHazardsTest(_Frameable):
 
 
 @dataclass(frozen=True)
-class CumulativeIncidence(_Frameable):
+class CumulativeIncidence(Frameable):
     """Aalen-Johansen cumulative incidence of one cause in one group with cmprsk's variance.
 
     Rows: time 0, every time an event of this cause happens in the group, and the requested

@@ -3,8 +3,8 @@ methods paragraph written from the settings actually used, the results table and
 the figure and the number-at-risk table.
 
 ``build_report`` makes a ``Report`` (plain data, no Qt); ``report_html`` writes it as one
-self-contained, escaped HTML file; ``resort_gui.ui.report_pdf`` sets the same blocks as a PDF.
-The numbers are written by ``resort_gui.format`` (through ``resort_gui.summary``).
+self-contained, escaped HTML file; ``resort_gui.render.report_pdf`` sets the same blocks as a PDF.
+The numbers are written by ``resort_gui.domain.format`` (through ``resort_gui.present.summary``).
 """
 
 from __future__ import annotations
@@ -21,17 +21,18 @@ import numpy as np
 import pandas as pd
 
 from resort_gui import __version__
-from resort_gui import format as fmt
-from resort_gui.baseline import baseline_display
-from resort_gui.demo import source_path
+from resort_gui.analysis.baseline import baseline_display
+from resort_gui.analysis.guardrails import CHECKED_ISSUES, GuardrailSettings, check_result
+from resort_gui.analysis.safety import safety_by_grade_display, safety_display
+from resort_gui.analysis.trial import PH_ALPHA
+from resort_gui.domain import format as fmt
 from resort_gui.domain.results import AnalysisResult
 from resort_gui.domain.spec import UNIT_CHOSEN, UNIT_GIVEN, AnalysisSpec, EventSource
-from resort_gui.flow_diagram import FlowDiagram, flow_diagram, flow_svg
-from resort_gui.forest import build_forest
-from resort_gui.guardrails import CHECKED_ISSUES, GuardrailSettings, check_result
+from resort_gui.io.demo import source_path
 from resort_gui.io.roles import reads_as_censoring
-from resort_gui.safety import safety_by_grade_display, safety_display
-from resort_gui.summary import (
+from resort_gui.present.flow_diagram import FlowDiagram, flow_diagram, flow_svg
+from resort_gui.present.forest import build_forest
+from resort_gui.present.summary import (
     TextOptions,
     TextTable,
     comparison_table,
@@ -42,7 +43,6 @@ from resort_gui.summary import (
     pairwise_table,
     results_sentence,
 )
-from resort_gui.trial_analysis import PH_ALPHA
 
 MAX_LISTED_ROWS = 60  # excluded rows named one by one; the CSV has them all
 CONF_TYPE_NAMES = {"log-log": "log(\u2212log) (complementary log-log)", "log": "log",

@@ -13,7 +13,7 @@ import pandas as pd
 
 from resort_gui.domain.results import AnalysisResult, GroupResult
 from resort_gui.export.safe_write import may_start_a_formula, neutralise_cell, write_atomically
-from resort_gui.export.trial_tables import trial_tables
+from resort_gui.export.trial_tables import SECONDARY_STEMS, endpoint_slug, trial_tables
 
 
 def result_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
@@ -56,7 +56,16 @@ def result_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
             "time": result.cohort.time, "event": result.cohort.event.astype(int),
             "reason": list(result.cohort.reason)}),
         **trial_tables(result),
+        **{name: frame for secondary in result.secondary
+           for name, frame in secondary_tables(secondary).items()},
     }
+
+
+def secondary_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
+    """The main tables of a secondary endpoint's analysis, as ``<slug>_<stem>``."""
+    slug = endpoint_slug(result.spec.endpoint.name)
+    return {f"{slug}_{stem}": frame for stem, frame in result_tables(result).items()
+            if stem in SECONDARY_STEMS}
 
 
 def _milestones(result: AnalysisResult) -> pd.DataFrame:

@@ -29,8 +29,6 @@ def trial_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
                        ("adverse_events", result.safety), ("flow", result.flow)):
         if part is not None:
             tables[stem] = part.to_frame()
-    for secondary in result.secondary:
-        tables.update(secondary_tables(secondary))
     return tables
 
 
@@ -42,15 +40,6 @@ def endpoint_slug(name: str) -> str:
     """``OS`` -> ``os``: the prefix of a secondary endpoint's files."""
     slug = "".join(c if c.isalnum() else "_" for c in name.strip().lower()).strip("_")
     return slug or "endpoint"
-
-
-def secondary_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
-    """The main tables of a secondary endpoint's analysis, as ``<slug>_<stem>``."""
-    from resort_gui.export.tables import result_tables  # which calls this module
-
-    slug = endpoint_slug(result.spec.endpoint.name)
-    return {f"{slug}_{stem}": frame for stem, frame in result_tables(result).items()
-            if stem in SECONDARY_STEMS}
 
 
 def cox_table(model: CoxModel) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from resort_gui.domain.results import FloatArray
+from resort_gui.domain.arrays import FloatArray
 from resort_gui.io.cells import cell_text, natural_key
 
 

@@ -30,7 +30,8 @@ from typing import Any
 
 import numpy as np
 
-from resort_gui.domain.results import BoolArray, FloatArray, GroupTest, IntArray
+from resort_gui.domain.arrays import BoolArray, FloatArray, IntArray
+from resort_gui.domain.results import GroupTest
 from resort_gui.stats.distinct import distinct_times, is_sorted
 from resort_gui.stats.distributions import chi2_upper_tail, normal_upper_quantile
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from resort_gui.domain.results import FloatArray, IntArray
+from resort_gui.domain.arrays import FloatArray, IntArray
 from resort_gui.domain.trial_results import CumulativeIncidence, GrayTest
 from resort_gui.stats.distributions import chi2_upper_tail, normal_upper_quantile
 

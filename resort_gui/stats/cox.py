@@ -21,7 +21,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import ArrayLike
 
-from resort_gui.domain.results import BoolArray, CoxModel, FloatArray, IntArray
+from resort_gui.domain.arrays import BoolArray, FloatArray, IntArray
+from resort_gui.domain.results import CoxModel
 from resort_gui.stats.distinct import distinct_times
 from resort_gui.stats.distributions import normal_quantile, normal_upper_tail
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from resort_gui.domain.results import FloatArray, IntArray
+from resort_gui.domain.arrays import FloatArray, IntArray
 
 
 def distinct_times(time: FloatArray) -> tuple[FloatArray, IntArray]:

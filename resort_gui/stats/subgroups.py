@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from resort_gui.domain.results import IntArray
+from resort_gui.domain.arrays import IntArray
 from resort_gui.domain.trial_results import SubgroupAnalysis, SubgroupEffect
 from resort_gui.stats.cox import cox_ph, group_design
 from resort_gui.stats.distributions import chi2_upper_tail

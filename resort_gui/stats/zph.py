@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from resort_gui.domain.results import CoxModel, FloatArray, KaplanMeier
+from resort_gui.domain.arrays import FloatArray
+from resort_gui.domain.results import CoxModel, KaplanMeier
 from resort_gui.domain.trial_results import ProportionalHazardsTest
 from resort_gui.stats.cox import (
     _as_arrays,

@@ -15,7 +15,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from resort_gui.domain.errors import InputError
-from resort_gui.ui.qt_app import ensure_app
+from resort_gui.render.qt_app import ensure_app
 
 SCREENSHOT_TIMEOUT_MS = 120_000
 SETTLE_MS = 400  # time for the last layout and paint after the analysis finished

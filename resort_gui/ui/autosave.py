@@ -22,7 +22,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, QStandardPaths, QTimer
 
-from resort_gui.project import PROJECT_SUFFIX, save_project
+from resort_gui.export.project import PROJECT_SUFFIX, save_project
 from resort_gui.ui.controller import SessionController
 
 INTERVAL_MS = 60_000

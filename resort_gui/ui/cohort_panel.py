@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from resort_gui import format as fmt
+from resort_gui.domain import format as fmt
 from resort_gui.domain.spec import Condition
 from resort_gui.io.subgroups import describe
 from resort_gui.ui.controller import SessionController

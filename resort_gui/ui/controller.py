@@ -14,19 +14,12 @@ import pandas as pd
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from resort_gui.analysis import run_analysis
-from resort_gui.demo import DEMO_SOURCE, demo_path, demo_spec, os_endpoint, source_path
+from resort_gui.analysis.guardrails import Guardrail, GuardrailSettings, check_result
+from resort_gui.analysis.run import run_analysis
 from resort_gui.domain.errors import InputError
 from resort_gui.domain.results import AnalysisResult
 from resort_gui.domain.spec import AnalysisSpec, Endpoint, Exclusion
-from resort_gui.figure import FigureStyle
-from resort_gui.guardrails import Guardrail, GuardrailSettings, check_result
-from resort_gui.io import RawTable, build_cohort, read_table
-from resort_gui.io.cells import cell_text, holds_no_event, natural_key
-from resort_gui.io.columns import column_codes, row_positions
-from resort_gui.io.roles import guess_roles
-from resort_gui.io.sheets import read_trial_sheets
-from resort_gui.project import (
+from resort_gui.export.project import (
     OpenedProject,
     Presentation,
     Project,
@@ -34,7 +27,14 @@ from resort_gui.project import (
     propose_project,
     save_project,
 )
-from resort_gui.summary import TextOptions
+from resort_gui.io import RawTable, build_cohort, read_table
+from resort_gui.io.cells import cell_text, holds_no_event, natural_key
+from resort_gui.io.columns import column_codes, row_positions
+from resort_gui.io.demo import DEMO_SOURCE, demo_path, demo_spec, os_endpoint, source_path
+from resort_gui.io.roles import guess_roles
+from resort_gui.io.sheets import read_trial_sheets
+from resort_gui.present.figure import FigureStyle
+from resort_gui.present.summary import TextOptions
 from resort_gui.ui.workers import Progress, TaskRunner
 
 DEMO_SHEET = "patients"

@@ -2,8 +2,8 @@
 SAS, SPSS, Prism and Stata disagree, so a user can find a colleague's number and say why
 it differs.
 
-The rows come from ``AnalysisResult.conventions`` (``resort_gui.conventions``, computed with
-the analysis off the GUI thread); numbers are written by ``resort_gui.format``.
+The rows come from ``AnalysisResult.conventions`` (``resort_gui.analysis.conventions``, computed
+with the analysis off the GUI thread); numbers are written by ``resort_gui.domain.format``.
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from resort_gui import format as fmt
-from resort_gui.conventions import (
+from resort_gui.analysis.conventions import (
     SOFTWARE,
     TOPIC_AT_RISK,
     TOPIC_CI,
@@ -32,6 +31,7 @@ from resort_gui.conventions import (
     ConventionRow,
     defaults_of,
 )
+from resort_gui.domain import format as fmt
 
 CELL_PADDING_PX = 16  # a cell's margins around its text
 HEADER = ("Topic", "Convention", "Quantity", "Result", "p", "Default in")

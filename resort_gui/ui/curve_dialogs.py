@@ -9,9 +9,9 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from resort_gui.domain.results import AnalysisResult
-from resort_gui.figure import PALETTE
+from resort_gui.present.figure import PALETTE
+from resort_gui.present.summary import TextOptions
 from resort_gui.stats.zph import log_minus_log
-from resort_gui.summary import TextOptions
 
 
 class _PlotDialog(QDialog):
@@ -57,6 +57,13 @@ class LogLogDialog(_PlotDialog):
             pen = pg.mkPen(PALETTE[index % len(PALETTE)], width=2)
             self.curves.append(self.plot.plot(*steps(x, y), pen=pen,
                                               name=options.name(group.label)))
+
+
+def open_loglog(parent: QWidget, result: AnalysisResult, options: TextOptions) -> QDialog:
+    """Show the log-log plot of ``result`` (not modal: the window stays usable)."""
+    dialog = LogLogDialog(result, options, parent)
+    dialog.show()
+    return dialog
 
 
 def steps(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

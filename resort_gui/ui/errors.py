@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from resort_gui.cli import write_crash_log
+from resort_gui.app.crash_log import write_crash_log
 
 BUG_TEXT = ("Something went wrong inside resort-gui. Your data file was not changed. "
             "The details were written to {log}; please send that file to the developers.")

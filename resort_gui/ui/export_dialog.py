@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from resort_gui.demo import source_path
 from resort_gui.domain.errors import InputError
 from resort_gui.domain.results import AnalysisResult
 from resort_gui.export.figure_options import (
@@ -46,9 +45,10 @@ from resort_gui.export.figure_options import (
 )
 from resort_gui.export.tables import result_tables
 from resort_gui.export.xlsx import write_tables
-from resort_gui.figure import FigureStyle, build_cif_figure, build_figure
-from resort_gui.summary import TextOptions
-from resort_gui.ui.render import (
+from resort_gui.io.demo import source_path
+from resort_gui.present.figure import FigureStyle, build_cif_figure, build_figure
+from resort_gui.present.summary import TextOptions
+from resort_gui.render.figures import (
     FileJob,
     figure_height,
     figure_jobs,
@@ -57,7 +57,7 @@ from resort_gui.ui.render import (
     record_figure,
     run_jobs,
 )
-from resort_gui.ui.report_pdf import report_jobs
+from resort_gui.render.report_pdf import report_jobs
 from resort_gui.ui.workers import Progress, TaskRunner
 
 CUSTOM = "custom"

@@ -38,9 +38,9 @@ from PySide6.QtWidgets import (
 )
 
 from resort_gui.domain.spec import TIME_UNITS, AnalysisSpec, Endpoint, EventSource
+from resort_gui.export.project import proposed_landmarks
 from resort_gui.io.roles import proposed_event_values
 from resort_gui.io.units import UNIT_CHOSEN, infer_time_unit, unit_question
-from resort_gui.project import proposed_landmarks
 from resort_gui.ui.controller import SessionController
 from resort_gui.ui.table_model import FrameTableModel
 

@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 
 from resort_gui import __version__
 from resort_gui.domain.errors import InputError
+from resort_gui.export.project import PROJECT_SUFFIX
 from resort_gui.io.table import SUFFIXES
-from resort_gui.project import PROJECT_SUFFIX
 from resort_gui.ui.autosave import Autosave
 from resort_gui.ui.cohort_panel import CohortPanel
 from resort_gui.ui.controller import SessionController

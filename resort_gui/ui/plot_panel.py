@@ -11,10 +11,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QLabel, QStackedLayout, QVBoxLayout, QWidget
 
-from resort_gui import format as fmt
-from resort_gui.figure import FigureModel, build_figure, readout_at
+from resort_gui.domain import format as fmt
+from resort_gui.present.figure import FigureModel, build_figure, readout_at
+from resort_gui.render.km_plot import SCREEN_PX_PER_PT, KMFigureWidget
 from resort_gui.ui.controller import SessionController
-from resort_gui.ui.km_plot import SCREEN_PX_PER_PT, KMFigureWidget
 
 FULL_WIDTH_PX = 175 / 25.4 * 96  # a full-width journal figure at the screen's 96 dpi
 HINT = "Move the mouse over the curves to read the survival and the number at risk."

@@ -1,8 +1,8 @@
 """The numbers a manuscript quotes: per-group table, tests and hazard ratios, follow-up, a
 results sentence ready to paste, and the points to check before quoting them.
 
-Every number comes from the session's ``AnalysisResult`` through ``resort_gui.summary`` and
-``resort_gui.format``; nothing is computed here. Tables copy as tab-separated text, which
+Every number comes from the session's ``AnalysisResult`` through ``resort_gui.present.summary`` and
+``resort_gui.domain.format``; nothing is computed here. Tables copy as tab-separated text, which
 Word and Excel paste as tables.
 """
 
@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from resort_gui import format as fmt
-from resort_gui.guardrails import CHECKED_ISSUES, PH_ISSUE, Guardrail
+from resort_gui.analysis.guardrails import CHECKED_ISSUES, PH_ISSUE, Guardrail
+from resort_gui.domain import format as fmt
 from resort_gui.io.subgroups import describe
-from resort_gui.summary import (
+from resort_gui.present.summary import (
     TextTable,
     comparison_table,
     differences_table,
@@ -43,6 +43,7 @@ from resort_gui.summary import (
     results_sentence,
 )
 from resort_gui.ui.controller import SessionController
+from resort_gui.ui.curve_dialogs import open_loglog
 from resort_gui.ui.wrap_layout import WrapLayout
 
 CELL_PADDING_PX = 16  # a cell's margins around its text
@@ -422,8 +423,6 @@ class ResultsPanel(QWidget):
                                           "Change fewest patients at risk")
 
     def _on_loglog_clicked(self) -> None:
-        from resort_gui.ui.trial_panel import open_loglog  # which imports this module
-
         if self.session.result is not None:
             self.dialog = open_loglog(self, self.session.result, self.session.text_options())
 

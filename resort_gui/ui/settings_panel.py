@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from resort_gui import format as fmt
-from resort_gui.figure import PALETTE, FigureStyle
+from resort_gui.domain import format as fmt
+from resort_gui.present.figure import PALETTE, FigureStyle
 from resort_gui.ui.controller import SessionController
 from resort_gui.ui.other_analyses import OtherAnalysesBox
 

@@ -16,7 +16,7 @@ import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
-from resort_gui import format as fmt
+from resort_gui.domain import format as fmt
 from resort_gui.io.cells import cell_text
 
 Index = QModelIndex | QPersistentModelIndex

@@ -32,14 +32,14 @@ from resort_gui.export.report import (
     trial_blocks_after,
     trial_blocks_before,
 )
-from resort_gui.figure import build_cif_figure
-from resort_gui.forest import build_forest
-from resort_gui.summary import TextOptions, TextTable
+from resort_gui.present.figure import build_cif_figure
+from resort_gui.present.forest import build_forest
+from resort_gui.present.summary import TextOptions, TextTable
+from resort_gui.render.flow_painter import FlowDiagramWidget
+from resort_gui.render.forest_plot import LINE_HEIGHT, ForestFigureWidget
+from resort_gui.render.km_plot import SCREEN_PX_PER_PT, KMFigureWidget
 from resort_gui.ui.controller import SessionController
-from resort_gui.ui.curve_dialogs import LogLogDialog
-from resort_gui.ui.flow_painter import FlowDiagramWidget
-from resort_gui.ui.forest_plot import LINE_HEIGHT, ForestFigureWidget
-from resort_gui.ui.km_plot import SCREEN_PX_PER_PT, KMFigureWidget
+from resort_gui.ui.curve_dialogs import open_loglog
 from resort_gui.ui.results_panel import TableSection
 
 FOREST_WIDTH_PX = 760
@@ -47,13 +47,6 @@ CIF_WIDTH_PX, CIF_HEIGHT_PX = 760, 520  # the plot and legend; the risk table ad
 EMPTY = ("Table 1, adverse events, subgroups, secondary endpoints and the flow of "
          "participants appear here when the analysis asks for them (the demo trial does: "
          "File \u203a Open demo trial).")
-
-
-def open_loglog(parent: QWidget, result: AnalysisResult, options: TextOptions) -> QDialog:
-    """Show the log-log plot of ``result`` (not modal: the window stays usable)."""
-    dialog = LogLogDialog(result, options, parent)
-    dialog.show()
-    return dialog
 
 
 class TrialPanel(QWidget):

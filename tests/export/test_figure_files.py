@@ -79,7 +79,7 @@ def test_pdf_is_vector_at_85_mm_with_embedded_fonts(demo_out: Path) -> None:
 
 @pytest.mark.parametrize("preset", list(SIZE_PRESETS))
 def test_every_preset_renders_at_its_size(preset: str, demo_result, tmp_path: Path) -> None:
-    from resort_gui.ui.render import render_figure
+    from resort_gui.render.figures import render_figure
 
     size = SIZE_PRESETS[preset]
     png, svg = render_figure(demo_result, tmp_path / "km", ("png", "svg"), size=size, dpi=300)
@@ -93,7 +93,7 @@ def test_every_preset_renders_at_its_size(preset: str, demo_result, tmp_path: Pa
 
 
 def test_figure_font_is_the_presets_at_final_size(demo_result) -> None:
-    from resort_gui.ui.render import figure_model
+    from resort_gui.render.figures import figure_model
 
     for size in SIZE_PRESETS.values():
         assert figure_model(demo_result, size).font_size == size.font_pt
@@ -138,9 +138,9 @@ def test_raster_size_is_bounded() -> None:
 def test_long_group_names_leave_the_plot_its_width(demo_result) -> None:
     """A 60-character arm name is cut short in the risk table (the legend keeps as much as
     fits) so that the plot keeps more than half of an 85 mm figure's width."""
-    from resort_gui.figure import FigureStyle
-    from resort_gui.ui.km_plot import header_layout, left_axis_width
-    from resort_gui.ui.render import figure_model
+    from resort_gui.present.figure import FigureStyle
+    from resort_gui.render.figures import figure_model
+    from resort_gui.render.km_plot import header_layout, left_axis_width
 
     names = {g.label: "Sorafenib 400 mg twice daily for one year after metastasectomy"
              for g in demo_result.groups}

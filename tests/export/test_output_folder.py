@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from resort_gui.cli import main
+from resort_gui.app.cli import main
 
 
 def _trial(path: Path) -> Path:

@@ -12,8 +12,8 @@ import pytest
 from pypdf import PdfReader
 
 from resort_gui import __version__
-from resort_gui import format as fmt
-from resort_gui.analysis import run_analysis
+from resort_gui.analysis.run import run_analysis
+from resort_gui.domain import format as fmt
 from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
 from resort_gui.export.report import (
     FigureBlock,

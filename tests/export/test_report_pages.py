@@ -11,8 +11,8 @@ import pytest
 from pypdf import PdfReader
 
 from resort_gui.export.report import Heading, Paragraph, Report, Table
-from resort_gui.ui.qt_app import ensure_app
-from resort_gui.ui.report_pdf import report_pdf
+from resort_gui.render.qt_app import ensure_app
+from resort_gui.render.report_pdf import report_pdf
 
 FILLERS = range(30, 80)  # one-line paragraphs: more than a page of positions
 

@@ -16,7 +16,7 @@ from resort_gui.export.report import (
     build_report,
     report_html,
 )
-from resort_gui.flow_diagram import flow_diagram, flow_svg
+from resort_gui.present.flow_diagram import flow_diagram, flow_svg
 from tests.export.conftest import HOSTILE_GROUPS
 from tests.export.pdf_text import pdf_text
 from tests.export.test_report import parse_html
@@ -113,8 +113,8 @@ def test_flow_svg_escapes_reasons(demo_result) -> None:
 def test_ph_warning_and_adjusted_cox_in_plain_words() -> None:
     """veteran: Karnofsky's effect fades (cox.zph global p < 0.001): said in its section,
     among the points to check (as the window lists it) and beside the sentence's HR."""
+    from resort_gui.app.pipeline import analyze_file
     from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
-    from resort_gui.pipeline import analyze_file
 
     extra = Path(__file__).parents[1] / "reference_extra"
     result = analyze_file(AnalysisSpec(

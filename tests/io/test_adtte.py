@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from resort_gui.cli import main
+from resort_gui.app.cli import main
 from resort_gui.io import read_table
 from tests.adam_trial import LABELS, adtte, one_parameter
 from tests.sas_files import write_sas7bdat, write_xpt

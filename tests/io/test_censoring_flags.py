@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from resort_gui.cli import main
+from resort_gui.app.cli import main
 from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
 from resort_gui.io import RawTable, build_cohort, guess_roles
 

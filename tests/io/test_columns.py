@@ -93,8 +93,8 @@ def test_row_positions_find_spreadsheet_rows_and_miss_the_others(numbers: list[i
 def test_the_trial_sheets_are_read_once_per_table(monkeypatch: pytest.MonkeyPatch) -> None:
     """The adverse-events sheet and the screening log of the demo workbook are parsed at the
     first analysis of a table, not again after each settings change."""
-    from resort_gui.demo import demo_path, demo_spec
     from resort_gui.io import read_table, sheets
+    from resort_gui.io.demo import demo_path, demo_spec
 
     patients = read_table(demo_path(), sheet="patients")
     read: list[str | None] = []

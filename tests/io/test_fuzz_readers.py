@@ -26,7 +26,7 @@ import pandas as pd
 import pyreadstat
 import pytest
 
-from resort_gui.cli import main
+from resort_gui.app.cli import main
 from resort_gui.domain.errors import InputError
 from resort_gui.io import read_table
 from tests.sas_files import write_sas7bdat

@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from resort_gui.cli import main
+from resort_gui.analysis.guardrails import check_result
+from resort_gui.app.cli import main
 from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
-from resort_gui.guardrails import check_result
 from resort_gui.io import RawTable, build_cohort
 
 D = dt.datetime
@@ -87,7 +87,7 @@ def test_analyze_gives_the_same_decisions_and_points_to_check(
 
 
 def test_the_odd_values_are_points_to_check() -> None:
-    from resort_gui.analysis import run_analysis
+    from resort_gui.analysis.run import run_analysis
 
     raw = RawTable(frame=sheet(), path=Path("trial.xlsx"), sheet=None, sheets=(),
                    first_data_row=2, sha256="0" * 64)

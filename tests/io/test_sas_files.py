@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from resort_gui.cli import main
+from resort_gui.app.cli import main
 from resort_gui.domain.errors import InputError
 from resort_gui.io import read_table, size_guard
 from resort_gui.io.roles import guess_roles

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from resort_gui.cli import main
+from resort_gui.app.cli import main
 from resort_gui.domain.errors import InputError
 from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
 from resort_gui.io import RawTable, build_cohort

@@ -8,10 +8,10 @@ import hashlib
 from dataclasses import replace
 from pathlib import Path
 
-from resort_gui.cli import analyze_parser, spec_from_args
+from resort_gui.app.cli import analyze_parser, spec_from_args
+from resort_gui.app.pipeline import analyze_file, write_outputs
 from resort_gui.domain.spec import Exclusion
-from resort_gui.pipeline import analyze_file, write_outputs
-from resort_gui.project import Project, open_project, save_project
+from resort_gui.export.project import Project, open_project, save_project
 
 
 def fingerprint(path: Path) -> tuple[str, int, int]:

@@ -16,7 +16,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from resort_gui.analysis import run_analysis
+from resort_gui.analysis.run import run_analysis
 from resort_gui.domain.errors import InputError
 from resort_gui.domain.results import AnalysisResult, KaplanMeier
 from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource

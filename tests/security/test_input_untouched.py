@@ -12,10 +12,10 @@ import pytest
 
 from resort_gui.domain.errors import InputError
 from resort_gui.domain.spec import AnalysisSpec
+from resort_gui.export.project import Project, save_project
 from resort_gui.export.safe_write import write_atomically
 from resort_gui.export.tables import write_csv
 from resort_gui.io import read_table
-from resort_gui.project import Project, save_project
 from tests.corpus.make_corpus import GoodFile, make_broken, make_good
 from tests.security.corpus_session import folder_state, full_session
 

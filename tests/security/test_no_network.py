@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from resort_gui.cli import main
+from resort_gui.app.cli import main
 from tests.security.isolation import no_network, run_bounded
 
 
@@ -40,7 +40,7 @@ def record(self, *args, **kwargs):
     created.append(repr(args))
     real_socket(self, *args, **kwargs)
 socket.socket.__init__ = record
-from resort_gui.cli import main
+from resort_gui.app.cli import main
 code = main(["analyze", "--demo", "--report", "--formats", "png,pdf", "--out", sys.argv[1]])
 print(json.dumps({"code": code, "sockets": created,
                   "qtnetwork": "PySide6.QtNetwork" in sys.modules}))

@@ -13,7 +13,7 @@ import pytest
 
 import resort_gui
 from resort_gui.domain.errors import InputError
-from resort_gui.project import open_project
+from resort_gui.export.project import open_project
 
 PACKAGE = Path(resort_gui.__file__).parent
 FORBIDDEN = {

@@ -33,7 +33,7 @@ def test_normal_functions_are_scipy_stats() -> None:
 
 
 def test_analyze_does_not_import_scipy_stats() -> None:
-    code = ("import sys, resort_gui.cli, resort_gui.pipeline, resort_gui.analysis; "
+    code = ("import sys, resort_gui.app.cli, resort_gui.app.pipeline, resort_gui.analysis.run; "
             "print('scipy.stats' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from resort_gui.cli import main
+from resort_gui.app.cli import main
 from tests.adam_trial import LABELS, adtte
 from tests.sas_files import write_xpt
 from tests.ui.conftest import TIMEOUT_MS, wait_for_result

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QObject, Signal
 
-from resort_gui.conventions import SOFTWARE, defaults_of
+from resort_gui.analysis.conventions import SOFTWARE, defaults_of
 from resort_gui.ui.conventions_panel import ALL, HEADER, ConventionsPanel, row_cells
 from tests.test_conventions import analysis_of
 

@@ -9,11 +9,11 @@ import pytest
 from PIL import Image
 from PySide6.QtWidgets import QMessageBox
 
-from resort_gui.analysis import run_analysis
-from resort_gui.demo import demo_spec
+from resort_gui.analysis.run import run_analysis
+from resort_gui.app.pipeline import analyze_file
 from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
 from resort_gui.io import build_cohort, read_table
-from resort_gui.pipeline import analyze_file
+from resort_gui.io.demo import demo_spec
 from resort_gui.ui.export_dialog import ExportDialog
 
 

@@ -8,10 +8,10 @@ from dataclasses import replace
 import pytest
 import shiboken6
 
-from resort_gui.demo import demo_spec
-from resort_gui.figure import FigureStyle, build_figure
-from resort_gui.pipeline import analyze_file
-from resort_gui.ui.km_plot import KMFigureWidget
+from resort_gui.app.pipeline import analyze_file
+from resort_gui.io.demo import demo_spec
+from resort_gui.present.figure import FigureStyle, build_figure
+from resort_gui.render.km_plot import KMFigureWidget
 
 SIZE = (900, 700)
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QFontMetricsF
 
+from resort_gui.app.pipeline import analyze_file
 from resort_gui.domain.trial_results import FlowCount, ParticipantFlow
-from resort_gui.flow_diagram import MM_PER_PT, PAD_MM, flow_diagram
-from resort_gui.pipeline import analyze_file
-from resort_gui.ui.flow_painter import FlowDiagramWidget
-from resort_gui.ui.qt_app import figure_font
+from resort_gui.present.flow_diagram import MM_PER_PT, PAD_MM, flow_diagram
+from resort_gui.render.flow_painter import FlowDiagramWidget
+from resort_gui.render.qt_app import figure_font
 
 WIDE_ARM = "WWWWMMMM WIDE ARM NAME IN CAPITALS"
 UNBROKEN = "x" * 120
@@ -29,7 +29,7 @@ def _hostile_flow() -> ParticipantFlow:
 
 
 def _demo_flow() -> ParticipantFlow:
-    from resort_gui.demo import demo_spec
+    from resort_gui.io.demo import demo_spec
 
     return analyze_file(demo_spec()).result.flow
 

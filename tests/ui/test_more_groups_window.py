@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from resort_gui.cli import main
+from resort_gui.app.cli import main
 from tests.reference import REFERENCE_DIR
 from tests.ui.conftest import TIMEOUT_MS, wait_for_result, wait_idle
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QFrame
 
-from resort_gui.cli import main
+from resort_gui.app.cli import main
 from resort_gui.export.report import points_to_check
 from tests.ui.conftest import TIMEOUT_MS, wait_for_result
 

@@ -6,7 +6,7 @@ import sys
 
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
-from resort_gui.ui.qt_app import ensure_app
+from resort_gui.render.qt_app import ensure_app
 
 
 def test_void_qt_calls_keep_none_alive() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from resort_gui.analysis import run_analysis
+from resort_gui.analysis.run import run_analysis
 from resort_gui.domain.cohort import ExcludedRow
 from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource, Exclusion
 from resort_gui.io import RawTable, build_cohort

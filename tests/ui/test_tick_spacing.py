@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QFontMetricsF
 
-from resort_gui.analysis import run_analysis
+from resort_gui.analysis.run import run_analysis
 from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource
-from resort_gui.figure import build_figure
 from resort_gui.io import build_cohort, read_table
-from resort_gui.ui.km_plot import ticks_that_fit
-from resort_gui.ui.qt_app import figure_font
+from resort_gui.present.figure import build_figure
+from resort_gui.render.km_plot import ticks_that_fit
+from resort_gui.render.qt_app import figure_font
 from tests.reference import REFERENCE_DIR
 
 PX = 8 * 96 / 72  # 8 pt at 96 dpi

@@ -12,9 +12,9 @@ import numpy as np
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea
 
 from resort_gui.domain.spec import Endpoint, EventSource
+from resort_gui.render.flow_painter import FlowDiagramWidget
 from resort_gui.stats.zph import log_minus_log
 from resort_gui.ui.curve_dialogs import LogLogDialog
-from resort_gui.ui.flow_painter import FlowDiagramWidget
 from resort_gui.ui.main_window import SURVIVAL_TAB, TRIAL_TAB
 from tests.ui.conftest import wait_for_result
 

@@ -13,8 +13,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QMessageBox
 
-from resort_gui.demo import demo_spec
-from resort_gui.pipeline import analyze_file
+from resort_gui.app.pipeline import analyze_file
+from resort_gui.io.demo import demo_spec
 from resort_gui.ui.main_window import DATA_TAB, SURVIVAL_TAB
 from tests.reference import REFERENCE_DIR
 from tests.ui.conftest import LUNG, TIMEOUT_MS, wait_for_result, wait_idle

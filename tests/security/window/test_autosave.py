@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from resort_gui.demo import demo_path
 from resort_gui.io import read_table
+from resort_gui.io.demo import demo_path
 from resort_gui.ui.autosave import INTERVAL_MS, autosave_folder
 from resort_gui.ui.main_window import MainWindow
 from tests.ui.conftest import Dialogs, wait_for_result

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from resort_gui.cli import log_dir
+from resort_gui.app.crash_log import log_dir
 from resort_gui.ui.main_window import MainWindow
 from tests.ui.conftest import Dialogs, wait_for_result
 

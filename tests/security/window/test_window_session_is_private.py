@@ -9,9 +9,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from resort_gui.cli import log_dir
-from resort_gui.demo import demo_path
+from resort_gui.app.crash_log import log_dir
 from resort_gui.io import read_table
+from resort_gui.io.demo import demo_path
 from resort_gui.ui.export_dialog import ExportDialog
 from resort_gui.ui.main_window import MainWindow
 from tests.security.corpus_session import folder_state

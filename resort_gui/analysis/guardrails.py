@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from resort_gui import format as fmt
+from resort_gui.domain import format as fmt
 from resort_gui.domain.results import (
     FEW_EVENTS,
     SMALL_GROUP,

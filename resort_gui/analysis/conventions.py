@@ -10,7 +10,7 @@ each choice, so a user can find the colleague's number and say why it differs.
 
 Qt-free plain data, computed by ``run_analysis`` into ``AnalysisResult.conventions``; the
 window shows it (``ui/conventions_panel.py``), ``analyze`` writes it as ``conventions.csv``.
-Numbers are formatted for people only in ``resort_gui.format``.
+Numbers are formatted for people only in ``resort_gui.domain.format``.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from resort_gui import format as fmt
+from resort_gui.domain import format as fmt
 from resort_gui.domain.results import AnalysisResult, GroupResult
 from resort_gui.domain.trial_results import CumulativeIncidence
 
@@ -22,15 +22,6 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
            "#F0E442")
 # Distinct line styles so that curves stay apart in grey-scale print.
 DASHES = ("solid", "dash", "dot", "dashdot")
-
-# Tick steps a reader expects for each unit, smallest first.
-_UNIT_STEPS = {
-    "days": (1, 2, 5, 7, 10, 14, 20, 30, 50, 60, 90, 100, 180, 200, 365, 500, 730, 1000),
-    "weeks": (1, 2, 4, 8, 12, 13, 26, 52, 104),
-    "months": (1, 2, 3, 6, 12, 24, 36, 60, 120),
-    "years": (0.5, 1, 2, 5, 10, 20),
-}
-
 
 @dataclass(frozen=True)
 class FigureStyle:
@@ -260,20 +251,6 @@ def _risk_blocks(result: AnalysisResult, curves: tuple[Curve, ...],
             for g, c in zip(result.groups, curves, strict=True)))
         for title, attr in fields
     )
-
-
-def time_axis_ticks(t_max: float, unit: str, max_ticks: int = 10) -> np.ndarray:
-    """Ticks 0, step, 2*step, ... covering ``t_max``, with the smallest step of the unit's
-    usual steps (every 6 or 12 months, ...) that needs at most ``max_ticks`` intervals."""
-    if not np.isfinite(t_max) or t_max <= 0:
-        return np.array([0.0])
-    steps = _UNIT_STEPS.get(unit, _UNIT_STEPS["days"])
-    step = next((s for s in steps if t_max / s <= max_ticks), None)
-    if step is None:
-        magnitude = 10 ** np.floor(np.log10(t_max / max_ticks))
-        step = next(m * magnitude for m in (1, 2, 5, 10) if t_max / (m * magnitude) <= max_ticks)
-    count = int(np.ceil(t_max / step - 1e-9))
-    return np.arange(count + 1, dtype=np.float64) * step
 
 
 @dataclass(frozen=True)

@@ -21,16 +21,16 @@ from typing import Any
 import pandas as pd
 
 from resort_gui import __version__
-from resort_gui.demo import DEMO_SOURCE, source_path
+from resort_gui.analysis.guardrails import DEFAULT_MIN_AT_RISK
 from resort_gui.domain.errors import InputError
 from resort_gui.domain.spec import AnalysisSpec, Endpoint, EventSource, spec_from_dict
 from resort_gui.export.safe_write import write_atomically
-from resort_gui.figure import FigureStyle
-from resort_gui.guardrails import DEFAULT_MIN_AT_RISK
 from resort_gui.io.adam import adtte_guesses
+from resort_gui.io.demo import DEMO_SOURCE, source_path
 from resort_gui.io.roles import RoleGuess
 from resort_gui.io.table import RawTable, sha256_of
 from resort_gui.io.units import infer_time_unit, resolve_time_unit, unit_question
+from resort_gui.present.figure import FigureStyle
 
 PROJECT_SCHEMA_VERSION = 1
 PROJECT_SUFFIX = ".resort"

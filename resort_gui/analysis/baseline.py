@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from resort_gui import format as fmt
+from resort_gui.domain import format as fmt
 from resort_gui.domain.trial_results import BaselineRow, BaselineTable
 from resort_gui.io.cells import cell_text, natural_key
 from resort_gui.io.design import is_numeric_column

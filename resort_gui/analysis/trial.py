@@ -16,23 +16,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from resort_gui import format as fmt
-from resort_gui.baseline import baseline_table
+from resort_gui.analysis.baseline import baseline_table
+from resort_gui.analysis.flow import participant_flow
+from resort_gui.analysis.safety import safety_table
+from resort_gui.domain import format as fmt
 from resort_gui.domain.cohort import Cohort
 from resort_gui.domain.errors import Issue
 from resort_gui.domain.results import CoxModel, GroupTest
-from resort_gui.domain.spec import AnalysisSpec, Endpoint
+from resort_gui.domain.spec import AnalysisSpec
 from resort_gui.domain.trial_results import (
     PH_ISSUE,
     CompetingRisks,
     GrayTest,
     ProportionalHazardsTest,
 )
-from resort_gui.flow import participant_flow
 from resort_gui.io.cells import cell_text, natural_key
 from resort_gui.io.design import Design, covariate_design
 from resort_gui.io.sheets import TrialSheets
-from resort_gui.safety import safety_table
 from resort_gui.stats.competing import COMPETING, OF_INTEREST, cumulative_incidence, gray_test
 from resort_gui.stats.cox import cox_ph, group_design
 from resort_gui.stats.subgroups import Factor, subgroup_analysis
@@ -78,8 +78,6 @@ def trial_analyses(cohort: Cohort, spec: AnalysisSpec, cox: CoxModel | None,
         out.fields["safety"] = _safety(cohort, spec, sheets, out)
     if spec.group is not None:
         out.fields["flow"] = _flow(cohort, spec, sheets, out)
-    if spec.secondary_endpoints:
-        out.fields["secondary"] = secondary_analyses(spec, sheets)
     return out
 
 
@@ -103,30 +101,6 @@ def _patient_analyses(cohort: Cohort, spec: AnalysisSpec, patients: pd.DataFrame
     if spec.baseline_columns:
         out.fields["baseline"] = baseline_table(patients, spec.baseline_columns, cohort.group,
                                                 cohort.group_labels)
-
-
-def secondary_spec(spec: AnalysisSpec, endpoint: Endpoint) -> AnalysisSpec:
-    """The analysis of a secondary endpoint: the same groups, strata and settings; the
-    tables of the whole trial (subgroups, Table 1, safety, flow, competing risks) are the
-    primary analysis's only."""
-    return replace(spec, endpoint=endpoint, secondary_endpoints=(), subgroups=(),
-                   baseline_columns=(), safety=None, screening=None, competing_values=())
-
-
-def secondary_analyses(spec: AnalysisSpec, sheets: TrialSheets) -> tuple[Any, ...]:
-    """``run_analysis`` of each secondary endpoint (e.g. OS) on the same patients' sheet;
-    rows are excluded by that endpoint's own rules."""
-    from resort_gui.analysis import run_analysis  # it calls this module: import at run time
-    from resort_gui.io.cohort import build_cohort
-
-    results = []
-    for endpoint in spec.secondary_endpoints:
-        secondary = secondary_spec(spec, endpoint)
-        cohort, issues = build_cohort(sheets.patients, secondary)
-        results.append(run_analysis(cohort, secondary, issues,
-                                    sheets=replace(sheets, adverse_events=None,
-                                                   screening=None)))
-    return tuple(results)
 
 
 # ------------------------------------------------------------------------ Cox and PH test

@@ -18,9 +18,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
-from resort_gui import format as fmt
-from resort_gui.figure import Curve, FigureModel, RiskBlock
-from resort_gui.ui.qt_app import figure_font
+from resort_gui.domain import format as fmt
+from resort_gui.present.figure import Curve, FigureModel, RiskBlock
+from resort_gui.render.qt_app import figure_font
 
 SCREEN_PX_PER_PT = 96 / 72
 _DASH = {"solid": Qt.PenStyle.SolidLine, "dash": Qt.PenStyle.DashLine,

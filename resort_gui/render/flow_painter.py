@@ -1,5 +1,5 @@
-"""Draws a ``FlowDiagram`` (``resort_gui.flow_diagram``) with QPainter: for the PDF report and
-on screen (``FlowDiagramWidget``), as the HTML report's SVG draws it."""
+"""Draws a ``FlowDiagram`` (``resort_gui.present.flow_diagram``) with QPainter: for the PDF
+report and on screen (``FlowDiagramWidget``), as the HTML report's SVG draws it."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from resort_gui.flow_diagram import MM_PER_PT, PAD_MM, FlowDiagram
-from resort_gui.ui.qt_app import figure_font
+from resort_gui.present.flow_diagram import MM_PER_PT, PAD_MM, FlowDiagram
+from resort_gui.render.qt_app import figure_font
 
 MM_PER_INCH = 25.4
 MARGIN_MM = 1.0

@@ -60,14 +60,11 @@ from resort_gui.export.report import (
     build_report,
     report_html,
 )
-from resort_gui.figure import FigureStyle, build_cif_figure, build_figure
-from resort_gui.flow_diagram import FlowDiagram
-from resort_gui.forest import build_forest
-from resort_gui.summary import TextOptions
-from resort_gui.ui.flow_painter import draw_flow
-from resort_gui.ui.forest_plot import forest_height_mm, record_forest
-from resort_gui.ui.qt_app import FONT_FAMILY
-from resort_gui.ui.render import (
+from resort_gui.present.figure import FigureStyle, build_cif_figure, build_figure
+from resort_gui.present.flow_diagram import FlowDiagram
+from resort_gui.present.forest import build_forest
+from resort_gui.present.summary import TextOptions
+from resort_gui.render.figures import (
     LOGICAL_DPI,
     MM_PER_INCH,
     FileJob,
@@ -78,6 +75,9 @@ from resort_gui.ui.render import (
     record_figure,
     run_jobs,
 )
+from resort_gui.render.flow_painter import draw_flow
+from resort_gui.render.forest_plot import forest_height_mm, record_forest
+from resort_gui.render.qt_app import FONT_FAMILY
 
 PAGE_MARGIN_MM = 18.0
 TEXT_WIDTH_MM = 210.0 - 2 * PAGE_MARGIN_MM

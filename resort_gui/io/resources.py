@@ -9,5 +9,5 @@ from pathlib import Path
 def resource_path(relative: str) -> Path:
     """Absolute path of a file under the top-level ``resources/`` folder."""
     frozen_root = getattr(sys, "_MEIPASS", None)
-    root = Path(frozen_root) if frozen_root else Path(__file__).resolve().parent.parent
+    root = Path(frozen_root) if frozen_root else Path(__file__).resolve().parents[2]
     return root / "resources" / relative

@@ -1,5 +1,5 @@
 """What a forest plot of subgroup hazard ratios shows, as pure data for the window and the
-exports (drawn by ``resort_gui.ui.forest_plot``).
+exports (drawn by ``resort_gui.render.forest_plot``).
 
 ``build_forest(result)`` turns ``result.subgroups`` into rows: all patients first, then per
 column a header line carrying the interaction p and one line per level with its patients,
@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from resort_gui import format as fmt
+from resort_gui.domain import format as fmt
 from resort_gui.domain.results import AnalysisResult
 from resort_gui.domain.trial_results import SubgroupAnalysis, SubgroupEffect
 

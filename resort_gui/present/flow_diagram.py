@@ -1,6 +1,6 @@
 """The CONSORT-style flow diagram as a layout: boxes of text and arrows at positions in
 millimetres, built from a ``ParticipantFlow``. Qt-free; the HTML report draws it as inline SVG
-(``flow_svg``), the PDF report with QPainter (``resort_gui.ui.report_pdf``).
+(``flow_svg``), the PDF report with QPainter (``resort_gui.render.report_pdf``).
 
 Screened -> (not randomised, with reasons, in a box on the right) -> randomised -> one column
 per arm: allocated -> excluded from the analysis (with reasons) -> analysed. CONSORT's words

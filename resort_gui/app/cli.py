@@ -11,9 +11,10 @@ import argparse
 import json
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
-from resort_gui import __version__
+from resort_gui.app.crash_log import write_crash_log
 from resort_gui.domain.errors import InputError
 from resort_gui.domain.spec import (
     ADJUSTMENTS,
@@ -32,20 +33,23 @@ from resort_gui.domain.spec import (
     spec_from_dict,
 )
 from resort_gui.export.figure_options import parse_dpi, parse_formats, parse_size
+from resort_gui.render.qt_libraries import require_window_libraries
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None,
+         open_window: Callable[[list[str]], int] | None = None) -> int:
+    """``analyze ...`` runs headless; anything else is handed to ``open_window`` (the entry
+    point in ``resort_gui.__main__`` passes ``ui.app.run_window``, so this layer never
+    imports the window). Every failure ends in an exit code, never a traceback."""
     argv = sys.argv[1:] if argv is None else argv
     try:
         if argv[:1] == ["analyze"]:
             return analyze(argv[1:])
         if "-h" not in argv and "--help" not in argv:
-            from resort_gui.qt_libraries import require_window_libraries
-
             require_window_libraries()
-        from resort_gui.ui.app import run_window  # Qt only when a window is wanted
-
-        return run_window(argv)
+        if open_window is None:
+            raise InputError("usage", "this command line opens no window; run 'resort-gui'.")
+        return open_window(argv)
     except InputError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
@@ -60,24 +64,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"internal error: something went wrong inside resort-gui. Details were written "
               f"to {log}; please send that file to the developers.", file=sys.stderr)
         return 1
-
-
-def log_dir() -> Path:
-    import os
-
-    base = os.environ.get("LOCALAPPDATA") or os.environ.get("XDG_CACHE_HOME") \
-        or Path.home() / ".cache"
-    return Path(base) / "resort-gui"
-
-
-def write_crash_log(text: str) -> Path:
-    from datetime import datetime
-
-    path = log_dir() / "resort-gui.log"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(f"--- {datetime.now().isoformat()} resort-gui {__version__}\n{text}\n")
-    return path
 
 
 class _Parser(argparse.ArgumentParser):
@@ -213,7 +199,7 @@ DECIMAL_MARKS = {"point": ".", "comma": ","}
 
 
 def analyze(argv: list[str]) -> int:
-    from resort_gui.pipeline import analyze_file, write_outputs
+    from resort_gui.app.pipeline import analyze_file, write_outputs
 
     args = analyze_parser().parse_args(argv)
     spec, expected_sha256 = spec_from_args(args)
@@ -236,9 +222,9 @@ def analyze(argv: list[str]) -> int:
 
 def print_notes(result: object) -> None:
     """The notes, then every point to check as the window and the report list them."""
+    from resort_gui.analysis.guardrails import CHECKED_ISSUES
     from resort_gui.export.report import points_to_check
-    from resort_gui.guardrails import CHECKED_ISSUES
-    from resort_gui.summary import TextOptions
+    from resort_gui.present.summary import TextOptions
 
     for issue in result.issues:  # type: ignore[attr-defined]
         if issue.code not in CHECKED_ISSUES:
@@ -255,7 +241,7 @@ def spec_from_args(args: argparse.Namespace) -> tuple[AnalysisSpec, str | None]:
         return _spec_from_file(Path(args.spec))
     if args.demo == bool(args.file):
         raise InputError("usage", "give either a data FILE or --demo (see --help).")
-    from resort_gui.demo import demo_spec
+    from resort_gui.io.demo import demo_spec
 
     if args.demo and args.time is None and not args.event and args.start is None:
         demo = demo_spec()
@@ -293,7 +279,7 @@ def replace_args(args: argparse.Namespace, **changes: object) -> argparse.Namesp
 
 
 def _role_options(args: argparse.Namespace) -> dict[str, object]:
-    from resort_gui.demo import DEMO_SOURCE
+    from resort_gui.io.demo import DEMO_SOURCE
 
     return dict(
         source=DEMO_SOURCE if args.demo else str(Path(args.file).resolve()),
@@ -382,7 +368,7 @@ def _parse_landmarks(text: str | None) -> tuple[float, ...]:
 def _beside(spec: AnalysisSpec, folder: Path) -> AnalysisSpec:
     """A relative data path is relative to the analysis file's folder, as in a project file,
     not to wherever the command runs."""
-    from resort_gui.demo import DEMO_SOURCE
+    from resort_gui.io.demo import DEMO_SOURCE
 
     if spec.source in ("", DEMO_SOURCE) or Path(spec.source).is_absolute():
         return spec

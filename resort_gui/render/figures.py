@@ -46,10 +46,10 @@ from resort_gui.export.figure_options import (
     figure_height_mm,
 )
 from resort_gui.export.safe_write import write_atomically
-from resort_gui.figure import FigureModel, FigureStyle, build_figure
-from resort_gui.resources import resource_path
-from resort_gui.ui.km_plot import KMFigureWidget, header_layout
-from resort_gui.ui.qt_app import ensure_app
+from resort_gui.io.resources import resource_path
+from resort_gui.present.figure import FigureModel, FigureStyle, build_figure
+from resort_gui.render.km_plot import KMFigureWidget, header_layout
+from resort_gui.render.qt_app import ensure_app
 
 LOGICAL_DPI = 96.0
 SVG_FONTS = {"400": "DejaVuSans.ttf", "700": "DejaVuSans-Bold.ttf"}  # font-weight: file

@@ -10,8 +10,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from resort_gui.comparisons import Comparisons, compare_groups
-from resort_gui.conventions import conventions_table
+from resort_gui.analysis.comparisons import Comparisons, compare_groups
+from resort_gui.analysis.conventions import conventions_table
+from resort_gui.analysis.risk_table import risk_table_times
+from resort_gui.analysis.trial import trial_analyses
 from resort_gui.domain.cohort import Cohort
 from resort_gui.domain.errors import Issue
 from resort_gui.domain.results import (
@@ -22,9 +24,8 @@ from resort_gui.domain.results import (
     HazardRatio,
     KaplanMeier,
 )
-from resort_gui.domain.spec import AnalysisSpec
-from resort_gui.figure import time_axis_ticks
-from resort_gui.io.cohort import ALL_PATIENTS
+from resort_gui.domain.spec import AnalysisSpec, Endpoint
+from resort_gui.io.cohort import ALL_PATIENTS, build_cohort
 from resort_gui.io.sheets import TrialSheets
 from resort_gui.stats.compare import shared_event_tables
 from resort_gui.stats.cox import cox_ph, group_design, shared_risk_sets
@@ -37,7 +38,6 @@ from resort_gui.stats.km import (
     survival_at,
     survival_quantiles,
 )
-from resort_gui.trial_analysis import trial_analyses
 
 QUANTILE_PROBS = (0.25, 0.5, 0.75)
 
@@ -55,7 +55,7 @@ def run_analysis(cohort: Cohort, spec: AnalysisSpec,
     if tau is None:
         tau, tau_note = default_tau(cohort)
         notes += [tau_note] if tau_note else []
-    ticks = time_axis_ticks(float(cohort.time.max(initial=0.0)), cohort.time_unit)
+    ticks = risk_table_times(float(cohort.time.max(initial=0.0)), cohort.time_unit)
     by_time = _sorted_by_time(cohort)
     curves = kaplan_meier_by_group(by_time.time, by_time.event, by_time.group,
                                    len(cohort.group_labels), conf_type=spec.conf_type,
@@ -83,6 +83,8 @@ def run_analysis(cohort: Cohort, spec: AnalysisSpec,
         milestones=comparisons.milestones, rmst_differences=comparisons.rmst_differences,
         **trial.fields,
     )
+    if sheets is not None and spec.secondary_endpoints:
+        result = replace(result, secondary=secondary_analyses(spec, sheets))
     result = replace(result, tests=result.tests + tuple(trial.tests))
     return replace(result, conventions=conventions_table(result))
 
@@ -175,3 +177,23 @@ def _hazard_ratios(cohort: Cohort, cox: CoxModel | None, model: str) -> tuple[Ha
         for i, term in enumerate(cox.terms)
     )
 
+
+def secondary_spec(spec: AnalysisSpec, endpoint: Endpoint) -> AnalysisSpec:
+    """The analysis of a secondary endpoint: the same groups, strata and settings; the
+    tables of the whole trial (subgroups, Table 1, safety, flow, competing risks) are the
+    primary analysis's only."""
+    return replace(spec, endpoint=endpoint, secondary_endpoints=(), subgroups=(),
+                   baseline_columns=(), safety=None, screening=None, competing_values=())
+
+
+def secondary_analyses(spec: AnalysisSpec, sheets: TrialSheets) -> tuple[AnalysisResult, ...]:
+    """``run_analysis`` of each secondary endpoint (e.g. OS) on the same patients' sheet;
+    rows are excluded by that endpoint's own rules."""
+    results = []
+    for endpoint in spec.secondary_endpoints:
+        secondary = secondary_spec(spec, endpoint)
+        cohort, issues = build_cohort(sheets.patients, secondary)
+        results.append(run_analysis(cohort, secondary, issues,
+                                    sheets=replace(sheets, adverse_events=None,
+                                                   screening=None)))
+    return tuple(results)

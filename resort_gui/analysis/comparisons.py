@@ -8,7 +8,7 @@ many tests below re-sort already sorted data (linear time).
 
 Names follow the ``analyze`` contract (``tests.csv``, ``pairwise.csv``,
 ``hazard_ratios.csv``, ``milestones.csv``); the names SAS, SPSS, Prism and Stata give the
-same quantities are in :mod:`resort_gui.conventions`.
+same quantities are in :mod:`resort_gui.analysis.conventions`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The results as text for people: the tables of the results panel (copied as tab-separated
 text into Word or Excel) and a results sentence in the style of a published abstract.
 
-Every number comes from an ``AnalysisResult`` and is written by ``resort_gui.format``; this
+Every number comes from an ``AnalysisResult`` and is written by ``resort_gui.domain.format``; this
 module only arranges the pieces. No Qt here.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from resort_gui import format as fmt
+from resort_gui.domain import format as fmt
 from resort_gui.domain.results import AnalysisResult, GroupResult, GroupTest, HazardRatio
 from resort_gui.domain.trial_results import PH_ISSUE
 

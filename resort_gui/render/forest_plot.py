@@ -24,10 +24,16 @@ from resort_gui.export.figure_options import (
     FigureSize,
     check_raster_size,
 )
-from resort_gui.forest import ForestModel, ForestRow, build_forest
-from resort_gui.ui.km_plot import SCREEN_PX_PER_PT
-from resort_gui.ui.qt_app import figure_font
-from resort_gui.ui.render import LOGICAL_DPI, RecordedFigure, encode_figure, record_widget, run_jobs
+from resort_gui.present.forest import ForestModel, ForestRow, build_forest
+from resort_gui.render.figures import (
+    LOGICAL_DPI,
+    RecordedFigure,
+    encode_figure,
+    record_widget,
+    run_jobs,
+)
+from resort_gui.render.km_plot import SCREEN_PX_PER_PT
+from resort_gui.render.qt_app import figure_font
 
 BLACK = QColor("#000000")
 GREY = QColor("#666666")

@@ -11,7 +11,7 @@ from resort_gui.domain.spec import (
     SafetySource,
     ScreeningSource,
 )
-from resort_gui.resources import resource_path
+from resort_gui.io.resources import resource_path
 
 DEMO_SOURCE = "demo"
 STRATA = ("interval_nephrectomy", "metastasis_site", "n_lesions")

@@ -12,19 +12,19 @@ from datetime import datetime
 from pathlib import Path
 
 from resort_gui import __version__
-from resort_gui.analysis import run_analysis
-from resort_gui.demo import source_path
+from resort_gui.analysis.run import run_analysis
 from resort_gui.domain.results import AnalysisResult
 from resort_gui.domain.spec import SCHEMA_VERSION, AnalysisSpec
 from resort_gui.export.figure_options import DEFAULT_SIZE, FigureSize
 from resort_gui.export.safe_write import write_atomically
 from resort_gui.export.trial_tables import endpoint_slug
 from resort_gui.export.xlsx import write_tables
-from resort_gui.figure import FigureStyle, build_cif_figure
 from resort_gui.io import RawTable, build_cohort, read_table
+from resort_gui.io.demo import source_path
 from resort_gui.io.sheets import read_trial_sheets
 from resort_gui.io.units import resolve_time_unit
-from resort_gui.summary import TextOptions
+from resort_gui.present.figure import FigureStyle, build_cif_figure
+from resort_gui.present.summary import TextOptions
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,8 @@ def write_outputs(run: Run, out: Path, formats: tuple[str, ...], *,
     write_atomically(path, lambda h: h.write(analysis_json(run)), protect=protect)
     written.append(path)
     if formats or report:
-        from resort_gui.ui.render import render_figure
-        from resort_gui.ui.report_pdf import write_report
+        from resort_gui.render.figures import render_figure
+        from resort_gui.render.report_pdf import write_report
 
         style = FigureStyle(decimal=decimal)
         written += render_figure(run.result, out / "km", formats, size=size, dpi=dpi,
@@ -76,7 +76,7 @@ def write_outputs(run: Run, out: Path, formats: tuple[str, ...], *,
             written += render_figure(secondary, stem, formats, size=size, dpi=dpi,
                                      style=style, protect=protect)
         if formats and run.result.subgroups is not None:
-            from resort_gui.ui.forest_plot import render_forest
+            from resort_gui.render.forest_plot import render_forest
 
             written += render_forest(run.result, out / "forest", formats, size=size, dpi=dpi,
                                      protect=protect)

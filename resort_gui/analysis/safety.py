@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from resort_gui import format as fmt
+from resort_gui.domain import format as fmt
 from resort_gui.domain.errors import Issue
 from resort_gui.domain.trial_results import AdverseEventRow, SafetyTable
 from resort_gui.io.cells import cell_text

@@ -8,8 +8,8 @@ import sys
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from resort_gui.qt_libraries import headless_platform_needed
-from resort_gui.resources import resource_path
+from resort_gui.io.resources import resource_path
+from resort_gui.render.qt_libraries import headless_platform_needed
 
 FONT_FAMILY = "DejaVu Sans"
 
